@@ -1,0 +1,3 @@
+from costcmp.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,152 @@
+"""Querying the offer table: filters, sorting and derived price-performance columns (pure functions)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from costcmp.errors import CostcmpError, UnknownNameError
+from costcmp.hardware import SPECS, resolve_gpu
+from costcmp.schema import PRICING_KINDS, PROVIDERS, SCHEMA_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Columns computed from the schema and the hardware table; written after the schema columns.
+DERIVED_COLUMNS: tuple[str, ...] = ("peak_pflops_16bit", "usd_per_pflop_hour")
+
+
+def split_names(values: str | Iterable[str] | None) -> list[str]:
+    """Accept repeated options and comma-separated lists alike: ["a,b", "c"] -> ["a", "b", "c"]."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+
+
+def _resolve(kind: str, values: Iterable[str], choices: Sequence[str]) -> list[str]:
+    lookup = {c.lower(): c for c in choices}
+    resolved = []
+    for value in values:
+        match = lookup.get(
+            value.strip().lower().replace("-", "_") if kind == "pricing kind" else value.lower()
+        )
+        if match is None:
+            raise UnknownNameError(kind, value, choices)
+        resolved.append(match)
+    return resolved
+
+
+def resolve_providers(values: str | Iterable[str] | None) -> list[str]:
+    return _resolve("provider", split_names(values), PROVIDERS)
+
+
+def resolve_pricing(values: str | Iterable[str] | None) -> list[str]:
+    return _resolve("pricing kind", split_names(values), PRICING_KINDS)
+
+
+def resolve_gpus(values: str | Iterable[str] | None) -> list[str]:
+    return [resolve_gpu(v) for v in split_names(values)]
+
+
+def filter_offers(
+    offers: pd.DataFrame,
+    *,
+    gpu: str | Iterable[str] | None = None,
+    provider: str | Iterable[str] | None = None,
+    region: str | Iterable[str] | None = None,
+    pricing: str | Iterable[str] | None = None,
+    min_gpus: int | None = None,
+    min_gpu_memory: float | None = None,
+    include_cpu: bool = False,
+) -> pd.DataFrame:
+    """Rows of `offers` matching every given filter. Names are validated against the valid choices.
+
+    `min_gpu_memory` is GiB per GPU. CPU-only rows are dropped unless `include_cpu`.
+    """
+    mask = offers["gpu_count"] > 0 if not include_cpu else offers["gpu_count"] >= 0
+    gpus = resolve_gpus(gpu)
+    if gpus:
+        mask &= offers["gpu"].isin(gpus)
+    providers = resolve_providers(provider)
+    if providers:
+        mask &= offers["provider"].isin(providers)
+    regions = split_names(region)
+    if regions:
+        scope = offers[offers["provider"].isin(providers)] if providers else offers
+        known = sorted(set(scope["region"]))
+        _resolve("region", regions, known)
+        mask &= offers["region"].isin([r.lower() for r in regions])
+    kinds = resolve_pricing(pricing)
+    if kinds:
+        mask &= offers["pricing"].isin(kinds)
+    if min_gpus is not None:
+        if min_gpus < 0:
+            raise CostcmpError(f"--min-gpus must be >= 0 (got {min_gpus})")
+        mask &= offers["gpu_count"] >= min_gpus
+    if min_gpu_memory is not None:
+        if not min_gpu_memory >= 0:
+            raise CostcmpError(f"--min-gpu-memory must be a number >= 0 GiB (got {min_gpu_memory})")
+        mask &= offers["gpu_memory_gb"] >= min_gpu_memory
+    return offers[mask].reset_index(drop=True)
+
+
+def with_derived(offers: pd.DataFrame) -> pd.DataFrame:
+    """Add price-performance columns after the schema columns.
+
+    peak_pflops_16bit: the instance's dense 16-bit tensor peak in PFLOP/s (BF16; FP16 where the GPU
+    has no BF16). usd_per_pflop_hour: USD per peak PFLOP-hour = usd_per_hour / peak_pflops_16bit.
+    """
+    out = offers.copy()
+    per_gpu_tflops = out["gpu"].map(lambda g: SPECS[g].half_precision_tflops if g in SPECS else float("nan"))
+    out["peak_pflops_16bit"] = per_gpu_tflops.astype("float64") * out["gpu_count"] / 1000.0
+    out["usd_per_pflop_hour"] = out["usd_per_hour"] / out["peak_pflops_16bit"]
+    return out
+
+
+def sortable_columns() -> tuple[str, ...]:
+    return SCHEMA_COLUMNS + DERIVED_COLUMNS
+
+
+def sort_offers(
+    offers: pd.DataFrame, by: str = "usd_per_gpu_hour", *, descending: bool = False, limit: int | None = None
+) -> pd.DataFrame:
+    """Sort by one column (missing values last, ties broken by provider/region/type) and cut to `limit`."""
+    if by not in offers.columns:
+        raise UnknownNameError("sort column", by, [c for c in sortable_columns() if c in offers.columns])
+    if limit is not None and limit < 1:
+        raise CostcmpError(f"--limit must be >= 1 (got {limit})")
+    keys = [by] + [k for k in ("provider", "region", "instance_type", "pricing") if k != by]
+    ascending = [not descending] + [True] * (len(keys) - 1)
+    out = offers.sort_values(keys, ascending=ascending, na_position="last", kind="stable")
+    return out.head(limit).reset_index(drop=True) if limit else out.reset_index(drop=True)
+
+
+def load_offers(
+    *,
+    gpu: str | Iterable[str] | None = None,
+    provider: str | Iterable[str] | None = None,
+    region: str | Iterable[str] | None = None,
+    pricing: str | Iterable[str] | None = None,
+    min_gpus: int | None = None,
+    min_gpu_memory: float | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> pd.DataFrame:
+    """The offer table (schema columns), from the freshest snapshot, filtered as asked.
+
+    Example: ``costcmp.load_offers(gpu="H100", pricing="on_demand")``.
+    """
+    from costcmp.cache import load_snapshot
+
+    snapshot = load_snapshot(cache_dir)
+    return filter_offers(
+        snapshot.offers,
+        gpu=gpu,
+        provider=provider,
+        region=region,
+        pricing=pricing,
+        min_gpus=min_gpus,
+        min_gpu_memory=min_gpu_memory,
+    )

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from costcmp.cli import app, main
+from costcmp.offers import DERIVED_COLUMNS
+from costcmp.schema import SCHEMA_COLUMNS
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_prices_csv_has_schema_then_derived_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "prices", "--gpu", "H100", "--format", "csv")
+    assert code == 0
+    df = pd.read_csv(io.StringIO(out))
+    assert list(df.columns) == list(SCHEMA_COLUMNS) + list(DERIVED_COLUMNS)
+    assert set(df["provider"]) == {"aws", "azure"} and set(df["gpu"]) == {"H100"}
+    assert df["usd_per_gpu_hour"].is_monotonic_increasing
+
+
+def test_issue_example_writes_csv_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "a100.csv"
+    code, out, err = run(
+        capsys,
+        "prices",
+        "--gpu",
+        "A100-80GB",
+        "--provider",
+        "azure",
+        "--pricing",
+        "spot",
+        "--sort",
+        "usd_per_gpu_hour",
+        "--format",
+        "csv",
+        "--output",
+        str(target),
+    )
+    assert code == 0 and out == "" and "wrote" in err
+    df = pd.read_csv(target)
+    assert (
+        set(df["provider"]) == {"azure"}
+        and set(df["pricing"]) == {"spot"}
+        and set(df["gpu"]) == {"A100-80GB"}
+    )
+    assert df["usd_per_gpu_hour"].is_monotonic_increasing and len(df) >= 4
+
+
+def test_prices_table_shows_age_and_stale_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "prices", "--gpu", "H200", "--limit", "5")
+    assert code == 0
+    assert "GPU instance prices (5 offers" in out and "Prices as of:" in out and "★" in out
+    assert "days old" in err and "costcmp refresh" in err
+
+
+def test_prices_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "prices", "-g", "MI300X", "-f", "json")
+    data = json.loads(out)
+    assert code == 0 and {row["instance_type"] for row in data} == {"Standard_ND96isr_MI300X_v5"}
+    assert all(row["network_gbps"] == 3200 for row in data)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["prices", "--gpu", "nope"], "unknown GPU 'nope'"),
+        (["prices", "--provider", "gcpp"], "unknown provider"),
+        (["prices", "--region", "mars-1"], "unknown region"),
+        (["prices", "--pricing", "reserved"], "Did you mean"),
+        (["prices", "--sort", "cost"], "unknown sort column"),
+        (["prices", "--limit", "zero"], "--limit"),
+        (["prices", "--limit", "0"], "--limit must be >= 1"),
+        (["prices", "--format", "xml"], "--format"),
+        (["prices", "--bogus"], "No such option"),
+        (["nosuchcommand"], "No such command"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], words: str
+) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("costcmp: error:") and words in err
+    assert "Traceback" not in err
+
+
+def test_empty_result_says_so_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "prices", "--gpu", "B200", "--provider", "azure")
+    assert code == 0 and out == "" and "No offers match" in err
+
+
+def test_unwritable_output_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(
+        capsys, "prices", "--format", "csv", "--output", str(tmp_path / "no" / "such" / "dir.csv")
+    )
+    assert code == 2 and "cannot write" in err
+
+
+def test_gpus_command_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "gpus")
+    assert code == 0 and "H100-NVL" in out and "dense" in out
+    code, out, _ = run(capsys, "gpus", "--format", "csv")
+    df = pd.read_csv(io.StringIO(out))
+    assert (
+        code == 0
+        and len(df) == 13
+        and df.set_index("name").loc["H100", "bf16_tflops"] == pytest.approx(989.4)
+    )
+
+
+def test_every_command_has_help_text(capsys: pytest.CaptureFixture[str]) -> None:
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]  # type: ignore[union-attr]
+    assert {"prices", "gpus"} <= set(names)
+    for command in app.registered_commands:
+        assert command.callback is not None and (command.callback.__doc__ or "").strip()
+    for name in names:
+        code, out, _ = run(capsys, name, "--help")
+        assert code == 0 and "Usage" in out
+    code, out, _ = run(capsys)
+    assert code == 0 and "prices" in out
+
+
+def test_cli_start_imports_no_cloud_sdk() -> None:
+    probe = (
+        "import sys; from costcmp.cli import main; "
+        "rc = main(['prices', '--gpu', 'H100', '--format', 'csv']); "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore', 'azure')); "
+        "print('HEAVY', heavy, 'RC', rc, file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "HEAVY [] RC 0" in result.stderr
+    help_probe = (
+        "import sys; from costcmp.cli import main; main(['--help']); print('PANDAS', 'pandas' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", help_probe], capture_output=True, text=True, check=True)
+    assert "PANDAS False" in result.stdout
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "costcmp", "prices", "--gpu", "nope"], capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "unknown GPU" in result.stderr
