@@ -11,6 +11,7 @@ The public Python API. Importing it is cheap: pandas, boto3 and the Azure SDK lo
 from costcmp.errors import CacheError, CostcmpError, SchemaError, UnknownGPUError, UnknownNameError
 from costcmp.hardware import gpu_spec, gpu_specs, resolve_gpu
 from costcmp.offers import filter_offers, load_offers
+from costcmp.planner import plan
 from costcmp.schema import PRICING_KINDS, PROVIDERS, SCHEMA_COLUMNS
 
 __version__ = "0.1.0"
@@ -29,5 +30,6 @@ __all__ = [
     "gpu_spec",
     "gpu_specs",
     "load_offers",
+    "plan",
     "resolve_gpu",
 ]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -15,9 +16,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CHEAPEST_MARK = "★"
+FASTEST_MARK = "»"
 
 
 def _missing(value: Any) -> bool:
+    if isinstance(value, str):
+        return False
     try:
         return value is None or bool(value != value) or math.isinf(value)
     except TypeError:  # pandas NA
@@ -70,14 +74,14 @@ _OFFER_COLUMNS: tuple[tuple[str, Literal["left", "right"], int, Callable[[Any], 
 )
 
 
-def _fit_columns(cells: list[list[str]], width: int) -> list[int]:
-    """Indexes of the columns to show: drop by priority until the widest cells fit in `width`."""
-    widths = [max(len(row[i]) for row in cells) + 1 for i in range(len(cells[0]))]
-    keep = list(range(len(_OFFER_COLUMNS)))
-    for priority in sorted({p for _, _, p, _ in _OFFER_COLUMNS if p}, reverse=True):
+def _fit_columns(cells: list[list[str]], priorities: list[int], width: int) -> list[int]:
+    """Indexes of the columns to show: drop by priority (highest first; 0 = never) until the cells fit."""
+    widths = [max(cell_len(row[i]) for row in cells) + 1 for i in range(len(cells[0]))]
+    keep = list(range(len(priorities)))
+    for priority in sorted({p for p in priorities if p}, reverse=True):
         if sum(widths[i] for i in keep) <= width:
             break
-        keep = [i for i in keep if _OFFER_COLUMNS[i][2] != priority]
+        keep = [i for i in keep if priorities[i] != priority]
     return keep
 
 
@@ -86,7 +90,8 @@ def offers_table(console: Console, offers: pd.DataFrame, *, title: str | None = 
     cheapest = set(offers.groupby("gpu")["usd_per_gpu_hour"].idxmin().dropna()) if len(offers) else set()
     rows = [(index, [show(row) for _, _, _, show in _OFFER_COLUMNS]) for index, row in offers.iterrows()]
     headers = [header for header, _, _, _ in _OFFER_COLUMNS]
-    keep = _fit_columns([headers] + [cells for _, cells in rows], console.width - 1)
+    priorities = [priority for _, _, priority, _ in _OFFER_COLUMNS]
+    keep = _fit_columns([headers] + [cells for _, cells in rows], priorities, console.width - 1)
     table = _compact_table(title)
     for i in keep:
         table.add_column(headers[i], justify=_OFFER_COLUMNS[i][1], no_wrap=True)
@@ -113,30 +118,21 @@ def offers_table(console: Console, offers: pd.DataFrame, *, title: str | None = 
 
 def gpus_table(console: Console, specs: pd.DataFrame) -> None:
     """The hardware table: memory, bandwidth and dense peak TFLOPS per data type."""
-    table = _compact_table("GPU specifications (dense peak TFLOPS; — = not published)")
-    columns = (
-        ("GPU", "name", None),
-        ("mem GB", "memory_gb", 0),
-        ("GB/s", "memory_bandwidth_gbs", 0),
-        ("FP64", "fp64_tflops", 1),
-        ("FP64 TC", "fp64_tensor_tflops", 1),
-        ("FP32", "fp32_tflops", 1),
-        ("TF32", "tf32_tflops", 1),
-        ("BF16", "bf16_tflops", 1),
-        ("FP16", "fp16_tflops", 1),
-        ("FP8", "fp8_tflops", 1),
-        ("TDP W", "tdp_watts", 0),
-        ("conf.", "confidence", None),
-    )
-    for header, _, digits in columns:
-        table.add_column(
-            header, justify="left" if digits is None else "right", no_wrap=header != "form factor"
+    columns = [("GPU", "name", ""), ("mem GB", "memory_gb", "int"), ("GB/s", "memory_bandwidth_gbs", "int")]
+    columns += [
+        (header, f"{key}_tflops", "float1")
+        for header, key in (
+            ("FP64", "fp64"),
+            ("FP64 TC", "fp64_tensor"),
+            ("FP32", "fp32"),
+            ("TF32", "tf32"),
+            ("BF16", "bf16"),
+            ("FP16", "fp16"),
+            ("FP8", "fp8"),
         )
-    for _, row in specs.iterrows():
-        table.add_row(
-            *[str(row[key]) if digits is None else number(row[key], digits) for _, key, digits in columns]
-        )
-    console.print(table)
+    ]
+    columns += [("TDP W", "tdp_watts", "int"), ("conf.", "confidence", "")]
+    simple_table(console, specs, columns, title="GPU specifications (dense peak TFLOPS; — = not published)")
     console.print(
         "conf.: C2 confirmed at second hand, U unconfirmed. "
         "Form factor and sources: `costcmp gpus --format csv`.",
@@ -154,3 +150,129 @@ def footer(console: Console, lines: Iterable[str], warnings: Iterable[str] = ())
 
 def message(console: Console, text: str) -> None:
     console.print(text, highlight=False)
+
+
+#: Plan columns: header, justification, drop order on narrow terminals (0 = never dropped).
+_PLAN_COLUMNS: tuple[tuple[str, Literal["left", "right"], int], ...] = (
+    ("", "left", 0),
+    ("cloud", "left", 0),
+    ("region", "left", 0),
+    ("instance", "left", 0),
+    ("pricing", "left", 0),
+    ("GPUs", "right", 0),
+    ("eff.", "right", 3),
+    ("net", "right", 4),
+    ("days", "right", 0),
+    ("GPU-hours", "right", 2),
+    ("cost", "right", 0),
+    ("commitment", "right", 5),
+    ("$/M tok", "right", 1),
+)
+_NOTES_MIN_WIDTH = 24
+
+
+def plan_table(console: Console, plans: pd.DataFrame, summary: Iterable[str], *, title: str) -> None:
+    """The summary paragraph, then one row per plan; the cheapest and the fastest plan that fit are marked.
+
+    Figures are never truncated: on a narrow terminal low-priority columns are dropped (and named) and
+    only the notes column wraps.
+    """
+    for line in summary:
+        console.print(line, highlight=False)
+    console.print()
+    fits = plans["fits"].to_numpy() & plans["cost_usd"].notna().to_numpy()
+    positions = [i for i in range(len(plans)) if fits[i]]
+    cheapest = min(positions, key=lambda i: plans["cost_usd"].iloc[i]) if positions else None
+    fastest = min(positions, key=lambda i: plans["days"].iloc[i]) if positions else None
+    has_commitment = bool((plans["commitment_usd"] > 0).any())
+    rows = []
+    for i, (_, row) in enumerate(plans.iterrows()):
+        mark = ("$" if i == cheapest else "") + (FASTEST_MARK if i == fastest else "")
+        rows.append(
+            [
+                mark,
+                row["provider"],
+                row["region"],
+                row["instance_type"],
+                row["pricing"].replace("_", "-"),
+                f"{row['gpus']:,}×{row['gpu']}",
+                f"{row['efficiency']:.0%}",
+                _percent(row["network_derate"]),
+                number(row["days"], 1),
+                number(row["gpu_hours"]),
+                usd(row["cost_usd"]),
+                usd(row["commitment_usd"]) if row["commitment_usd"] else "",
+                usd(row["usd_per_million_tokens"]),
+            ]
+        )
+    headers = [h for h, _, _ in _PLAN_COLUMNS]
+    priorities = [p if h != "commitment" or has_commitment else 99 for h, _, p in _PLAN_COLUMNS]
+    keep = _fit_columns([headers, *rows], priorities, console.width - 1 - _NOTES_MIN_WIDTH)
+    keep = [i for i in keep if priorities[i] != 99]
+    notes = plans["notes"].tolist()
+    fitting_rows = plans["fits"].tolist()
+    used = sum(max(cell_len(r[i]) for r in [headers, *rows]) + 1 for i in keep)
+    notes_below = used + _NOTES_MIN_WIDTH > console.width - 1
+    table = _compact_table(title)
+    if notes_below:
+        table.add_column("#", justify="right", no_wrap=True)
+    for i in keep:
+        width = max(cell_len(r[i]) for r in [headers, *rows])
+        table.add_column(headers[i], justify=_PLAN_COLUMNS[i][1], no_wrap=True, min_width=width)
+    if not notes_below:
+        table.add_column("notes", min_width=_NOTES_MIN_WIDTH, ratio=1)
+    for i, cells in enumerate(rows):
+        shown: list[str | Text] = [cells[j] for j in keep]
+        if notes_below:
+            shown.insert(0, str(i + 1))
+        else:
+            shown.append(notes[i] if fitting_rows[i] else Text(notes[i], style="red"))
+        table.add_row(
+            *shown, style="bold green" if i in (cheapest, fastest) else (None if fitting_rows[i] else "dim")
+        )
+    console.print(table)
+    console.print(
+        f"$ cheapest, {FASTEST_MARK} fastest of the plans that fit.  eff.: MFU × goodput.  "
+        "net: speed left after gradient communication.  Plans that do not fit the model come last, dimmed.",
+        style="dim",
+    )
+    if notes_below:
+        for i, note in enumerate(notes):
+            if note:
+                console.print(
+                    f"{i + 1:>3}. {note}", highlight=False, style=None if fitting_rows[i] else "red"
+                )
+    hidden = [headers[i] for i in range(len(headers)) if i not in keep and priorities[i] != 99]
+    if hidden:
+        console.print(
+            f"(narrow terminal: {', '.join(hidden)} not shown; all columns are in --format csv)", style="dim"
+        )
+
+
+def _percent(value: Any) -> str:
+    return "—" if _missing(value) else f"{float(value):.0%}"
+
+
+def simple_table(
+    console: Console, df: pd.DataFrame, columns: Iterable[tuple[str, str, str]], *, title: str
+) -> None:
+    """A table of `df` from (header, column, format) triples.
+
+    Formats: '' text, 'int', 'float1', 'pct' (signed percent), 'sci', 'usd', 'share' (0-1 as percent).
+    """
+    table = _compact_table(title)
+    spec = list(columns)
+    for header, _, fmt in spec:
+        table.add_column(header, justify="left" if fmt == "" else "right", no_wrap=fmt != "")
+    formats = {
+        "": lambda v: "" if _missing(v) else str(v),
+        "int": number,
+        "float1": lambda v: number(v, 1),
+        "pct": lambda v: "—" if _missing(v) else f"{float(v):+.1f}%",
+        "sci": lambda v: "—" if _missing(v) else f"{float(v):.3g}",
+        "usd": usd,
+        "share": _percent,
+    }
+    for _, row in df.iterrows():
+        table.add_row(*[formats[fmt](row[column]) for _, column, fmt in spec])
+    console.print(table)

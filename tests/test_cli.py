@@ -152,3 +152,94 @@ def test_python_dash_m(tmp_path: Path) -> None:
         [sys.executable, "-m", "costcmp", "prices", "--gpu", "nope"], capture_output=True, text=True
     )
     assert result.returncode == 2 and "unknown GPU" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "--model", "llama2-70b", "--gpu", "H100", "--gpus", "1024"],
+        [
+            "plan",
+            "--params",
+            "17B",
+            "--tokens",
+            "300B",
+            "--gpu",
+            "V100-32GB",
+            "--gpus",
+            "10000",
+            "--provider",
+            "azure",
+        ],
+        ["plan", "--params", "7e9", "--chinchilla", "--gpu", "A100-80GB,H100", "--deadline", "14d"],
+        [
+            "plan",
+            "--flops",
+            "3.14e23",
+            "--gpu",
+            "A100-80GB",
+            "--budget",
+            "2M",
+            "--pricing",
+            "spot,reserved_1y",
+            "--commit-discount",
+            "1y=35%",
+            "--format",
+            "csv",
+        ],
+    ],
+)
+def test_issue_plan_examples_run(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    if "csv" in args:
+        df = pd.read_csv(io.StringIO(out))
+        assert (df["cost_usd"] <= 2e6).all() and set(df["pricing"]) <= {"spot", "reserved_1y"}
+        reserved = df[df["pricing"] == "reserved_1y"]
+        assert len(reserved) > 0 and reserved["estimate"].all() and (reserved["commitment_usd"] > 0).all()
+    else:
+        assert "Training plans" in out and "FLOPs" in out and "Assumptions:" in out
+
+
+def test_plan_limit_keeps_cheapest_and_fastest(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "plan", "--model", "llama2-70b", "--gpu", "H100", "--gpus", "1024", "--limit", "2"
+    )
+    assert code == 0 and "on-demand" in out and "»" in out and "(3 of" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["plan", "--model", "gpt5"], "unknown model preset"),
+        (["plan", "--params", "-7B", "--tokens", "1T", "--gpu", "H100", "--gpus", "8"], "--params"),
+        (["plan", "--params", "7B", "--tokens", "nan", "--gpu", "H100", "--gpus", "8"], "--tokens"),
+        (["plan", "--model", "llama2-7b", "--gpu", "H100"], "say how many GPUs"),
+        (["plan", "--model", "llama2-7b", "--gpu", "H100", "--gpus", "0"], "--gpus"),
+        (["plan", "--model", "llama2-7b", "--gpu", "H100", "--gpus", "2.5"], "whole number"),
+        (["plan", "--model", "llama3.1-405b", "--gpu", "H100", "--deadline", "1h"], "the fastest is"),
+        (["plan", "--model", "llama2-70b", "--gpu", "H100", "--budget", "100"], "the cheapest is"),
+        (["plan", "--model", "llama2-7b", "--gpu", "H100", "--gpus", "8", "--mfu", "1.5"], "--mfu"),
+        (
+            ["plan", "--model", "llama2-7b", "--gpu", "H100", "--gpus", "8", "--commit-discount", "2y=5%"],
+            "1y=35%",
+        ),
+        (
+            ["plan", "--model", "llama2-7b", "--gpu", "H100", "--gpus", "8", "--discount", "150%"],
+            "--discount",
+        ),
+        (["plan", "--model", "llama2-7b", "--gpu", "H100", "--deadline", "soon"], "--deadline"),
+    ],
+)
+def test_plan_bad_input_is_one_line(capsys: pytest.CaptureFixture[str], args: list[str], words: str) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == "" and words in err and len(err.strip().splitlines()) == 1
+
+
+def test_models_and_validate_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "models")
+    assert code == 0 and "deepseek-v3" in out and "turing-nlg-17b" in out
+    code, out, _ = run(capsys, "validate")
+    assert code == 0 and "llama-65b" in out and "Median absolute error" in out
+    code, out, _ = run(capsys, "validate", "--format", "csv")
+    assert code == 0 and "predicted_gpu_hours" in out.splitlines()[0]

@@ -1,0 +1,106 @@
+"""The training-run planner: pure functions from a workload and the offer table to time and cost.
+
+`plan()` is the one-call entry point; the pieces (workload, assumptions, core maths, solvers,
+validation) are importable on their own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from costcmp.planner.assumptions import Assumptions, parse_commit_discounts
+from costcmp.planner.solve import PLAN_COLUMNS, PlanInfeasibleError, plan_offers
+from costcmp.planner.workload import PRESETS, Workload, build_workload, parse_duration_hours, parse_quantity
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "PLAN_COLUMNS",
+    "PRESETS",
+    "Assumptions",
+    "PlanInfeasibleError",
+    "Workload",
+    "build_workload",
+    "parse_commit_discounts",
+    "plan",
+]
+
+
+def plan(
+    *,
+    model: str | None = None,
+    params: str | float | None = None,
+    tokens: str | float | None = None,
+    flops: str | float | None = None,
+    chinchilla: bool = False,
+    seq_len: int | None = None,
+    layers: int | None = None,
+    hidden: int | None = None,
+    gpu: str | Iterable[str] | None = None,
+    gpus: int | Iterable[int] | None = None,
+    deadline: str | float | None = None,
+    budget: str | float | None = None,
+    provider: str | Iterable[str] | None = None,
+    region: str | Iterable[str] | None = None,
+    pricing: str | Iterable[str] | None = None,
+    pareto: bool = False,
+    assumptions: Assumptions | None = None,
+    offers: pd.DataFrame | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> pd.DataFrame:
+    """Time, GPU-hours and cost of a training run on every matching offer (a DataFrame, cheapest first).
+
+    Example: ``costcmp.plan(model="llama2-70b", gpu="H100", gpus=1024)``. `deadline` is a duration
+    ("30d", or hours as a number); `budget` is USD ("2M" or a number). `offers` defaults to the freshest
+    price snapshot. The workload and assumptions are in ``result.attrs``.
+    """
+    from costcmp.offers import filter_offers, resolve_pricing
+
+    workload = build_workload(
+        model=model,
+        params=params,
+        tokens=tokens,
+        flops=flops,
+        chinchilla=chinchilla,
+        seq_len=seq_len,
+        layers=layers,
+        hidden=hidden,
+    )
+    used = assumptions or Assumptions()
+    if offers is None:
+        from costcmp.cache import load_snapshot
+
+        offers = load_snapshot(cache_dir).offers
+    # Pricing kinds are applied after reserved estimates are derived from on-demand rows.
+    chosen = filter_offers(offers, gpu=gpu, provider=provider, region=region)
+    kinds = resolve_pricing(pricing)
+    counts = [gpus] if isinstance(gpus, int) else list(gpus or [])
+    deadline_hours = (
+        None
+        if deadline is None
+        else (float(deadline) if isinstance(deadline, (int, float)) else parse_duration_hours(deadline))
+    )
+    if isinstance(deadline, (int, float)) and not deadline > 0:
+        raise PlanInfeasibleError(f"--deadline must be > 0 (got {deadline})")
+    budget_usd = None if budget is None else parse_quantity(budget, "--budget")
+    result = plan_offers(
+        chosen,
+        workload,
+        used,
+        gpu_counts=counts,
+        deadline_hours=deadline_hours,
+        budget_usd=budget_usd,
+        pareto=pareto,
+        pricing_kinds=kinds,
+    )
+    result.attrs.update(
+        workload=workload,
+        assumptions=used,
+        deadline_hours=deadline_hours,
+        budget_usd=budget_usd,
+        offers_considered=len(chosen),
+    )
+    return result
