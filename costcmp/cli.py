@@ -390,6 +390,50 @@ def validate(fmt: FormatOption = OutputFormat.table, output: OutputOption = None
     _emit(table, fmt, output, draw)
 
 
+@app.command()
+def refresh(
+    provider: Annotated[
+        NamesOption, typer.Option("--provider", "-p", help="aws (default: every provider).")
+    ] = None,
+    region: Annotated[
+        NamesOption,
+        typer.Option("--region", "-r", help="Region code(s) (default: every region the provider lists)."),
+    ] = None,
+    aws_profile: Annotated[
+        str | None,
+        typer.Option("--aws-profile", help="AWS profile (default: the standard credential chain)."),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Regions fetched at once.")] = 16,
+    cache_dir: CacheDirOption = None,
+) -> None:
+    """Replace cached prices with today's from the providers' APIs (the shipped snapshot is never touched).
+
+    Exit status: 0 if every region refreshed, 1 if any failed (their previous rows are kept), 2 for bad
+    input or missing credentials.
+    """
+    from costcmp import render
+    from costcmp.offers import split_names
+    from costcmp.pricing import ADAPTERS, AdapterOptions, build_adapter
+    from costcmp.refresh import refresh as run_refresh
+
+    names = [p.lower() for p in split_names(provider)] or list(ADAPTERS)
+    options = AdapterOptions(aws_profile=aws_profile, workers=workers)
+    adapters = [build_adapter(name, options) for name in names]
+    regions = split_names(region)
+    if regions and len(adapters) > 1:
+        raise CostcmpError("--region needs a single --provider (region codes differ between providers)")
+    wanted = {adapters[0].name: regions} if regions else {}
+    err = _console(sys.stderr, stderr=True)
+    progress = (
+        render.RichRefreshProgress(err) if sys.stderr.isatty() else render.LogRefreshProgress(sys.stderr)
+    )
+    with progress:
+        report = run_refresh(adapters, wanted, cache_dir=cache_dir, workers=workers, progress=progress)
+    render.refresh_summary(_console(sys.stdout), report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit status (2 for bad input, with one line on stderr).
 

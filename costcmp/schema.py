@@ -4,7 +4,8 @@ This is the one contract between the pricing adapters, the cache and everything 
 Units are in the column names; the meaning of each column is in `COLUMNS`.
 
 Reserved kinds (`reserved_1y`, `reserved_3y`) carry the *effective* hourly rate over the whole
-term: AWS rows are the standard offering class, "No Upfront" purchase option (hourly fee only);
+term: AWS rows are the standard offering class, "No Upfront" purchase option where offered (else
+Partial Upfront, else All Upfront; `detail` names it), hourly fee + upfront fee / hours in the term;
 Azure rows are the Reservation price for the term divided by the hours in it. Unknown prices are
 absent rows, never 0.
 """

@@ -1,0 +1,216 @@
+"""Replace cached prices from the providers' APIs: regions fetched concurrently, failures contained.
+
+Provider-neutral: it runs any `PriceAdapter`s. Each (provider, region) is fetched in a thread pool;
+a region that fails keeps its previous rows and is named in the report; a region that answers with
+no GPU offers at all keeps its previous rows too (and says so), since an empty answer is more often
+a filter or permission problem than a region that stopped selling GPUs. The merged table is
+validated and written atomically to the user cache, never into the installed package; if every
+region failed, or the user pressed Ctrl-C, nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from costcmp import cache
+from costcmp.errors import CostcmpError
+from costcmp.pricing import PriceAdapter, RegionResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class RefreshProgress(Protocol):
+    """What the refresh reports as it goes (the CLI draws it; tests record it)."""
+
+    def region_started(self, provider: str, region: str) -> None: ...
+
+    def page_fetched(self, provider: str, region: str, pages: int, rows: int) -> None: ...
+
+    def region_finished(self, outcome: RegionOutcome) -> None: ...
+
+
+class SilentProgress:
+    def region_started(self, provider: str, region: str) -> None:
+        pass
+
+    def page_fetched(self, provider: str, region: str, pages: int, rows: int) -> None:
+        pass
+
+    def region_finished(self, outcome: RegionOutcome) -> None:
+        pass
+
+
+@dataclass
+class RegionOutcome:
+    provider: str
+    region: str
+    rows: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    skipped: Counter[str] = field(default_factory=Counter)
+    kept_previous: int = 0  # previous rows kept because this region failed or returned nothing
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class RefreshReport:
+    outcomes: list[RegionOutcome]
+    written_to: Path | None
+    total_rows: int
+
+    @property
+    def failed(self) -> list[RegionOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+
+def _fetch(
+    adapter: PriceAdapter, region: str, progress: RefreshProgress
+) -> tuple[RegionOutcome, RegionResult | None]:
+    outcome = RegionOutcome(adapter.name, region)
+    progress.region_started(adapter.name, region)
+    pages = 0
+    start = time.perf_counter()
+
+    def on_page(rows: int) -> None:
+        nonlocal pages
+        pages += 1
+        progress.page_fetched(adapter.name, region, pages, rows)
+
+    result = None
+    try:
+        result = adapter.fetch_region(region, on_page)
+        outcome.rows, outcome.pages, outcome.skipped = len(result.rows), result.pages, result.skipped
+    except CostcmpError as exc:
+        outcome.error = str(exc)
+    except Exception as exc:  # a bug or an unexpected SDK error: contained to this region, reported
+        outcome.error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+    outcome.seconds = time.perf_counter() - start
+    return outcome, result
+
+
+def refresh(
+    adapters: Sequence[PriceAdapter],
+    regions: Mapping[str, Sequence[str]] | None = None,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    workers: int = 16,
+    progress: RefreshProgress | None = None,
+    now: datetime | None = None,
+) -> RefreshReport:
+    """Fetch every (provider, region), merge into the current table and write the user cache."""
+    import pandas as pd
+
+    if workers < 1:
+        raise CostcmpError(f"--workers must be >= 1 (got {workers})")
+    progress = progress or SilentProgress()
+    regions = regions or {}
+    base = cache.load_snapshot(cache_dir)
+    tasks = [(a, r) for a in adapters for r in (list(regions.get(a.name) or []) or a.default_regions())]
+    if not tasks:
+        raise CostcmpError("no regions to refresh")
+    results: list[tuple[RegionOutcome, RegionResult | None]] = []
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(tasks)), thread_name_prefix="costcmp-refresh")
+    futures: list[Future[tuple[RegionOutcome, RegionResult | None]]] = []
+    try:
+        futures = [pool.submit(_fetch, adapter, region, progress) for adapter, region in tasks]
+        for future in as_completed(futures):
+            outcome, result = future.result()
+            results.append((outcome, result))
+    except BaseException:  # Ctrl-C: stop scheduling, write nothing
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+    _validate_fresh(results)
+    previous = base.offers
+    keep = pd.Series(True, index=previous.index)
+    fresh: list[pd.DataFrame] = []
+    for outcome, result in results:
+        in_region = (previous["provider"] == outcome.provider) & (previous["region"] == outcome.region)
+        if result is not None and len(result.rows):
+            keep &= ~in_region
+            fresh.append(result.rows)
+        else:
+            outcome.kept_previous = int(in_region.sum())
+            if outcome.ok and not outcome.rows:
+                outcome.skipped["no GPU offers returned (previous rows kept)"] += 1
+        progress.region_finished(outcome)
+    outcomes = sorted((o for o, _ in results), key=lambda o: (o.provider, o.region))
+    if not fresh:
+        return RefreshReport(outcomes, None, len(previous))
+
+    merged = pd.concat([previous[keep], *fresh], ignore_index=True)
+    merged = merged.sort_values(["provider", "instance_type", "region", "pricing"], kind="stable")
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    meta = _meta(base.meta, merged, outcomes, adapters, stamp)
+    target = cache.user_cache_dir(cache_dir)
+    cache.write_snapshot(target, merged.reset_index(drop=True), meta)
+    return RefreshReport(outcomes, target, len(merged))
+
+
+def _validate_fresh(results: list[tuple[RegionOutcome, RegionResult | None]]) -> None:
+    """Coerce and validate every region's new rows: one vectorized pass, and only if that fails, region by
+    region, so that a region with a bad row fails alone (keeping its previous rows) and the rest land."""
+    import pandas as pd
+
+    from costcmp.errors import SchemaError
+    from costcmp.schema import coerce
+
+    live = [(o, r) for o, r in results if r is not None and len(r.rows)]
+    if not live:
+        return
+    try:
+        table = coerce(pd.concat([r.rows for _, r in live], ignore_index=True), "refreshed rows")
+    except SchemaError:
+        for outcome, result in live:
+            try:
+                result.rows = coerce(
+                    result.rows.reset_index(drop=True), f"{outcome.provider} {outcome.region}"
+                )
+            except SchemaError as exc:
+                outcome.error, outcome.rows, result.rows = f"bad data: {exc}", 0, result.rows.iloc[0:0]
+        return
+    start = 0
+    for _, result in live:
+        count = len(result.rows)
+        result.rows = table.iloc[start : start + count].reset_index(drop=True)
+        start += count
+
+
+def _meta(
+    previous: dict,
+    merged: pd.DataFrame,
+    outcomes: list[RegionOutcome],
+    adapters: Sequence[PriceAdapter],
+    stamp: str,
+) -> dict:
+    providers = dict(previous.get("providers") or {})
+    for adapter in adapters:
+        mine = [o for o in outcomes if o.provider == adapter.name]
+        rows = merged[merged["provider"] == adapter.name]
+        entry = dict(providers.get(adapter.name) or {})
+        entry.update(
+            rows=len(rows),
+            as_of_oldest=str(rows["as_of"].min()) if len(rows) else None,
+            as_of_newest=str(rows["as_of"].max()) if len(rows) else None,
+            refreshed_at=stamp,
+            refreshed_regions=sorted(o.region for o in mine if o.ok and o.rows),
+            failed_regions={o.region: o.error for o in mine if not o.ok},
+        )
+        entry.setdefault("sources", {})
+        entry["sources"] = {**entry["sources"], "live": {"as_of": stamp[:10], "source": adapter.source}}
+        providers[adapter.name] = entry
+    return {"generated_at": stamp, "origin": "costcmp refresh", "providers": providers}

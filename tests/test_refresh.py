@@ -1,0 +1,161 @@
+"""`costcmp refresh` end to end: boto3 against a loopback server speaking the real wire protocols."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from costcmp import cache
+from costcmp.cli import main
+from costcmp.pricing import RegionResult
+from costcmp.refresh import refresh
+from costcmp.schema import empty_offers
+from tests.fakes.aws_data import region_fixture
+from tests.fakes.aws_server import FakeAws
+
+SECRET = "wJalrXUtnFEMI-K7MDENG-costcmp-test-secret"
+
+
+@pytest.fixture
+def fake_aws(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    with FakeAws(
+        {"us-east-1": region_fixture("us-east-1"), "eu-west-1": region_fixture("eu-west-1")}
+    ) as fake:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_PRICING", fake.url)
+        monkeypatch.setenv("AWS_ENDPOINT_URL_EC2", fake.url)
+        yield fake
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_refresh_fills_the_user_cache_and_prices_show_it(
+    fake_aws: FakeAws, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shipped = cache.load_snapshot().offers
+    code, out, err = run(capsys, "refresh", "--provider", "aws", "--region", "us-east-1,eu-west-1")
+    assert code == 0, err
+    assert "aws us-east-1: ok" in err and "Wrote" in out
+    assert {r[1] for r in fake_aws.requests} == {"us-east-1", "eu-west-1"}
+    assert {r[2] for r in fake_aws.requests if r[0] == "ec2"} == {
+        "DescribeInstanceTypes",
+        "DescribeSpotPriceHistory",
+    }
+
+    code, out, _ = run(capsys, "prices", "--provider", "aws", "--region", "us-east-1", "--format", "csv")
+    rows = pd.read_csv(io.StringIO(out))
+    assert code == 0 and set(rows["as_of"]) == {pd.Timestamp.now("UTC").date().isoformat()}
+    assert set(rows["instance_type"]) == {"p5.48xlarge", "p4de.24xlarge", "p5en.48xlarge"}
+    assert {"on_demand", "spot", "reserved_1y", "reserved_3y"} <= set(rows["pricing"])
+
+    after = cache.load_snapshot().offers
+    assert cache.load_snapshot().origin == "user"
+    untouched = shipped[~shipped["region"].isin(["us-east-1", "eu-west-1"]) | (shipped["provider"] != "aws")]
+    assert len(after) == len(untouched) + 12  # every other region's rows are still there
+    for path in isolated_env.iterdir():
+        assert SECRET not in path.read_text() and "testing" not in path.read_text()
+    assert SECRET not in out + err
+
+
+def test_a_failing_region_keeps_its_rows_and_exits_1(
+    fake_aws: FakeAws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_aws.fail = {"eu-west-1": (400, "AccessDeniedException")}
+    shipped = cache.load_snapshot().offers
+    code, out, err = run(capsys, "refresh", "--provider", "aws", "--region", "us-east-1,eu-west-1")
+    assert code == 1
+    assert "eu-west-1: FAILED: AccessDeniedException" in err and "failed and kept their previous rows" in out
+    after = cache.load_snapshot().offers
+    kept = after[(after["provider"] == "aws") & (after["region"] == "eu-west-1")]
+    pd.testing.assert_frame_equal(
+        kept.reset_index(drop=True),
+        shipped[(shipped["provider"] == "aws") & (shipped["region"] == "eu-west-1")].reset_index(drop=True),
+        check_like=True,
+    )
+    assert set(after.loc[(after["provider"] == "aws") & (after["region"] == "us-east-1"), "as_of"]) == {
+        pd.Timestamp.now("UTC").date().isoformat()
+    }
+
+
+def test_every_region_failing_writes_nothing(
+    fake_aws: FakeAws, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_aws.fail = {"us-east-1": (400, "AccessDeniedException")}
+    code, out, _ = run(capsys, "refresh", "--provider", "aws", "--region", "us-east-1")
+    assert code == 1 and "Nothing written" in out and not isolated_env.exists()
+
+
+def test_no_credentials_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    code, out, err = run(capsys, "refresh", "--provider", "aws")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "no AWS credentials found" in err and "shipped snapshot still works" in err
+
+
+def test_unknown_profile_and_provider(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "refresh", "--provider", "aws", "--aws-profile", "nope")
+    assert code == 2 and "profile 'nope' not found" in err
+    code, _, err = run(capsys, "refresh", "--provider", "gcp")
+    assert code == 2 and "unknown provider 'gcp'" in err
+
+
+class ScriptedAdapter:
+    """A stand-in adapter: returns prepared rows, raises, or returns nothing, per region."""
+
+    name = "aws"
+    source = "scripted"
+
+    def __init__(self, script: dict[str, object]) -> None:
+        self.script = script
+
+    def default_regions(self) -> list[str]:
+        return list(self.script)
+
+    def fetch_region(self, region: str, on_page):  # type: ignore[no-untyped-def]
+        action = self.script[region]
+        if isinstance(action, BaseException):
+            raise action
+        on_page(len(action))  # type: ignore[arg-type]
+        return RegionResult(rows=action, pages=1)  # type: ignore[arg-type]
+
+
+def test_ctrl_c_leaves_the_old_cache(isolated_env: Path) -> None:
+    first = refresh([ScriptedAdapter({"us-east-1": empty_offers()})])
+    assert first.written_to is None  # an empty answer keeps previous rows and writes nothing
+    shipped = cache.load_snapshot().offers
+    some = shipped[(shipped["provider"] == "aws") & (shipped["region"] == "us-east-1")].reset_index(drop=True)
+    refresh([ScriptedAdapter({"us-east-1": some})])
+    before = {p.name: p.read_bytes() for p in isolated_env.iterdir()}
+    with pytest.raises(KeyboardInterrupt):
+        refresh([ScriptedAdapter({"us-east-1": KeyboardInterrupt(), "us-west-2": some})], workers=1)
+    assert {p.name: p.read_bytes() for p in isolated_env.iterdir()} == before
+
+
+def test_region_returning_nothing_keeps_previous_rows() -> None:
+    shipped = cache.load_snapshot().offers
+    report = refresh(
+        [
+            ScriptedAdapter(
+                {
+                    "us-west-2": empty_offers(),
+                    "us-east-1": shipped[(shipped["provider"] == "aws") & (shipped["region"] == "us-east-1")]
+                    .head(3)
+                    .reset_index(drop=True),
+                }
+            )
+        ]
+    )
+    empty = next(o for o in report.outcomes if o.region == "us-west-2")
+    assert empty.ok and empty.kept_previous > 0
+    after = cache.load_snapshot().offers
+    assert len(after[(after["provider"] == "aws") & (after["region"] == "us-west-2")]) == empty.kept_previous
