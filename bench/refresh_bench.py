@@ -2,33 +2,40 @@
 
     python bench/refresh_bench.py
 
-A loopback server (tests/fakes/aws_server.py, the real AWS wire protocols) answers every page after
-50 ms. It runs in a child process, as a remote API would: in-process, its XML writing would compete
-with the clients being measured for the GIL. 16 regions x 5 pages each (3 Price List pages, 1
-DescribeInstanceTypes, 1 spot history), fetched by `costcmp.refresh` with boto3 clients and the default
-worker count. Target: speed-up >= 6x.
-Three refreshes run, each with a fresh adapter, fresh clients and an empty cache; all are printed and
-the best is compared with the target (the machine's 2 cores also run the server).
-Dummy credentials only; nothing leaves 127.0.0.1; the cache goes to a temporary directory.
+Loopback servers speaking the real protocols answer every page after 50 ms: AWS (pricing JSON and EC2
+Query/XML, tests/fakes/aws_server.py) and Azure Retail Prices (JSON with NextPageLink chains,
+tests/fakes/azure.py). They run in a child process, as remote APIs would: in-process, their response
+writing would compete with the clients being measured for the GIL.
+
+For each provider, 16 regions x 5 pages each (AWS: 3 Price List pages, 1 DescribeInstanceTypes, 1 spot
+history; Azure: 5 Retail Prices pages), fetched by `costcmp.refresh` with the default worker count.
+Target: speed-up >= 6x. Three refreshes run per provider, each with a fresh adapter, fresh clients and
+an empty cache; all are printed and the best is compared with the target (the machine's 2 cores also
+run the servers). Dummy credentials only; nothing leaves 127.0.0.1; caches go to temporary directories.
 """
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from costcmp.pricing.aws import AwsAdapter  # noqa: E402
+from costcmp.pricing.azure import AzureAdapter  # noqa: E402
 from costcmp.refresh import refresh  # noqa: E402
 from tests.fakes.aws_data import price_item, region_fixture  # noqa: E402
 from tests.fakes.aws_server import FakeAws  # noqa: E402
+from tests.fakes.azure import FakeRetailPrices, region_items, retail_item  # noqa: E402
 
-REGIONS = [
+AWS_REGIONS = [
     "us-east-1",
     "us-east-2",
     "us-west-1",
@@ -46,12 +53,30 @@ REGIONS = [
     "ca-central-1",
     "sa-east-1",
 ]
+AZURE_REGIONS = [
+    "eastus",
+    "eastus2",
+    "westus2",
+    "westus3",
+    "southcentralus",
+    "westeurope",
+    "swedencentral",
+    "uksouth",
+    "japaneast",
+    "northeurope",
+    "francecentral",
+    "germanywestcentral",
+    "southeastasia",
+    "koreacentral",
+    "australiaeast",
+    "centralindia",
+]
 DELAY = 0.050
 DEFAULT_WORKERS = 16
 RUNS = 3
 
 
-def region_data(region: str) -> dict:
+def aws_region(region: str) -> dict:
     data = region_fixture(region)
     data["prices"] += [
         price_item("g6e.xlarge", region, "1.8610000000", gpus=1, vcpu=4, memory_gib=32, sku="G6E"),
@@ -60,17 +85,66 @@ def region_data(region: str) -> dict:
     return data  # 6 products: 3 Price List pages of 2
 
 
+def azure_region(region: str) -> list[dict]:
+    extra = [
+        retail_item("Standard_NC4as_T4_v3", region, 0.0627, meter=" Spot"),
+        retail_item("Standard_NC64as_T4_v3", region, 4.352),
+        retail_item("Standard_ND96amsr_A100_v4", region, 32.77),
+    ]
+    return region_items(region) + extra  # 15 items: 5 pages of 3
+
+
 def serve(port_out, stop) -> None:  # type: ignore[no-untyped-def]
-    with FakeAws({r: region_data(r) for r in REGIONS}, page_size=2, ec2_page_size=100, delay=DELAY) as fake:
-        port_out.send(fake.url)
+    import logging
+
+    from pytest_httpserver import HTTPServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log per request
+
+    retail = FakeRetailPrices({r: azure_region(r) for r in AZURE_REGIONS}, page_size=3, delay=DELAY)
+    azure = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    azure.start()
+    retail.base_url = azure.url_for("/api/retail/prices")
+    azure.expect_request("/api/retail/prices").respond_with_handler(retail)
+    azure.expect_request("/__stats").respond_with_handler(
+        lambda _: __import__("werkzeug").wrappers.Response(json.dumps({"requests": len(retail.requests)}))
+    )
+    with FakeAws({r: aws_region(r) for r in AWS_REGIONS}, page_size=2, ec2_page_size=100, delay=DELAY) as aws:
+        port_out.send((aws.url, retail.base_url, azure.url_for("/__stats")))
         stop.wait()
+    azure.stop()
+
+
+def requests_so_far(url: str) -> int:
+    with urllib.request.urlopen(url) as answer:  # loopback only
+        return int(json.load(answer)["requests"])
+
+
+def measure(name: str, build, regions: list[str], stats_url: str) -> None:  # type: ignore[no-untyped-def]
+    walls = []
+    before = requests_so_far(stats_url)
+    for _ in range(RUNS):  # each run: a fresh adapter, fresh clients and an empty cache directory
+        adapter = build()
+        with tempfile.TemporaryDirectory() as cache_dir:
+            start = time.perf_counter()
+            report = refresh([adapter], {adapter.name: regions}, cache_dir=cache_dir, workers=DEFAULT_WORKERS)
+            walls.append(time.perf_counter() - start)
+        assert not report.failed, report.failed
+    pages = (requests_so_far(stats_url) - before) // RUNS
+    sequential, wall = pages * DELAY, min(walls)
+    print(
+        f"{name}: {len(regions)} regions, {pages} pages ({pages / len(regions):.0f} per region), "
+        f"{DELAY * 1e3:.0f} ms per page, {DEFAULT_WORKERS} workers"
+    )
+    print("  runs: " + ", ".join(f"{w:.2f} s" for w in walls))
+    print(
+        f"  best wall time {wall:.2f} s (parsing, validation and the cache write included); sequential "
+        f"{sequential:.2f} s; speed-up {sequential / wall:.1f}x (target >= 6x: "
+        f"{'met' if sequential / wall >= 6 else 'NOT met'})"
+    )
 
 
 def main() -> None:
-    import json
-    import multiprocessing
-    import urllib.request
-
     os.environ.update(
         AWS_ACCESS_KEY_ID="bench",
         AWS_SECRET_ACCESS_KEY="bench",
@@ -78,47 +152,31 @@ def main() -> None:
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
     )
+    os.environ.pop("AZURE_SUBSCRIPTION_ID", None)
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
     stop = context.Event()
     server = context.Process(target=serve, args=(send, stop), daemon=True)
     server.start()
     try:
-        url = receive.recv()
-        os.environ["AWS_ENDPOINT_URL_PRICING"] = url
-        os.environ["AWS_ENDPOINT_URL_EC2"] = url
-        start = time.perf_counter()
-        import pandas  # noqa: F401  one-time process cost (imports), not refresh work: timed apart
+        aws_url, azure_url, azure_stats = receive.recv()
+        os.environ.update(
+            AWS_ENDPOINT_URL_PRICING=aws_url, AWS_ENDPOINT_URL_EC2=aws_url, COSTCMP_AZURE_PRICES_URL=azure_url
+        )
+        import pandas  # noqa: F401  one-time process cost (imports), not refresh work
 
-        walls, setups = [], []
-        for _ in range(RUNS):  # each run: a fresh adapter, fresh boto3 clients and an empty cache directory
-            with tempfile.TemporaryDirectory() as cache_dir:
-                start = time.perf_counter()
-                adapter = AwsAdapter.from_session(workers=DEFAULT_WORKERS)
-                setups.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                report = refresh([adapter], {"aws": REGIONS}, cache_dir=cache_dir, workers=DEFAULT_WORKERS)
-                walls.append(time.perf_counter() - start)
-                assert not report.failed, report.failed
-        with urllib.request.urlopen(f"{url}/__stats") as answer:  # loopback only
-            pages = json.load(answer)["requests"]
+        measure(
+            "aws", lambda: AwsAdapter.from_session(workers=DEFAULT_WORKERS), AWS_REGIONS, f"{aws_url}/__stats"
+        )
+        measure(
+            "azure",
+            lambda: AzureAdapter.from_environment(workers=DEFAULT_WORKERS),
+            AZURE_REGIONS,
+            azure_stats,
+        )
     finally:
         stop.set()
         server.join(timeout=5)
-    pages //= RUNS
-    sequential = pages * DELAY
-    wall, setup = min(walls), min(setups)
-    print(
-        f"{len(REGIONS)} regions, {pages} pages ({pages / len(REGIONS):.0f} per region), "
-        f"{DELAY * 1e3:.0f} ms per page, {DEFAULT_WORKERS} workers"
-    )
-    print("runs: " + ", ".join(f"{w:.2f} s" for w in walls))
-    print(
-        f"best wall time {wall:.2f} s (parsing, validation and the cache write included; imports and session "
-        f"setup, {setup:.2f} s, before it); "
-        f"sequential {sequential:.2f} s; speed-up {sequential / wall:.1f}x "
-        f"(target >= 6x: {'met' if sequential / wall >= 6 else 'NOT met'})"
-    )
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ class RegionOutcome:
     error: str | None = None
     skipped: Counter[str] = field(default_factory=Counter)
     kept_previous: int = 0  # previous rows kept because this region failed or returned nothing
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -93,6 +94,7 @@ def _fetch(
     try:
         result = adapter.fetch_region(region, on_page)
         outcome.rows, outcome.pages, outcome.skipped = len(result.rows), result.pages, result.skipped
+        outcome.notes = list(result.notes)
     except CostcmpError as exc:
         outcome.error = str(exc)
     except Exception as exc:  # a bug or an unexpected SDK error: contained to this region, reported

@@ -372,6 +372,8 @@ def refresh_summary(console: Console, report: Any) -> None:
         skipped = "; ".join(f"{n} x {reason}" for reason, n in sorted(o.skipped.items()))
         if o.kept_previous:
             skipped = f"{o.kept_previous} previous rows kept" + (f"; {skipped}" if skipped else "")
+        if o.notes:
+            skipped = "; ".join(o.notes) + (f"; {skipped}" if skipped else "")
         status = Text("ok", style="green") if o.ok else Text(f"failed: {o.error}", style="red")
         table.add_row(o.provider, o.region, status, str(o.pages), str(o.rows), f"{o.seconds:.1f}", skipped)
     console.print(table)

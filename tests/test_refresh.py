@@ -159,3 +159,59 @@ def test_region_returning_nothing_keeps_previous_rows() -> None:
     assert empty.ok and empty.kept_previous > 0
     after = cache.load_snapshot().offers
     assert len(after[(after["provider"] == "aws") & (after["region"] == "us-west-2")]) == empty.kept_previous
+
+
+# --- Azure, and both providers in one command ----------------------------------------------------
+
+
+@pytest.fixture
+def fake_azure(httpserver, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    from tests.fakes.azure import FakeRetailPrices, region_items
+
+    fake = FakeRetailPrices({r: region_items(r) for r in ("eastus", "westeurope", "eastus2", "uksouth")})
+    fake.base_url = httpserver.url_for("/api/retail/prices")
+    httpserver.expect_request("/api/retail/prices").respond_with_handler(fake)
+    monkeypatch.setenv("COSTCMP_AZURE_PRICES_URL", fake.base_url)
+    return fake
+
+
+def test_azure_refresh_and_reserved_rates_are_term_price_over_hours(
+    fake_azure,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    code, out, err = run(capsys, "refresh", "--provider", "azure", "--region", "eastus,westeurope")
+    assert code == 0, err
+    assert "no subscription: GPU counts and memory from costcmp's declared size table" in out
+    code, out, _ = run(capsys, "prices", "--provider", "azure", "--pricing", "reserved_3y", "--format", "csv")
+    rows = pd.read_csv(io.StringIO(out))
+    assert code == 0 and set(rows["region"]) == {"eastus", "westeurope"}
+    assert rows["usd_per_hour"].tolist() == pytest.approx([1_240_000 / 26280] * 2)
+    code, out, _ = run(capsys, "prices", "--provider", "azure", "--pricing", "reserved_3y")
+    assert "$47.18" in out  # 1,240,000 / 26,280 h
+
+
+def test_currency_other_than_usd_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "refresh", "--provider", "azure", "--currency", "EUR")
+    assert code == 2 and "the price cache holds USD" in err
+
+
+def test_both_providers_in_one_command_and_one_bad_region(
+    fake_aws: FakeAws,
+    fake_azure,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    fake_azure.malformed = {"westeurope"}
+    shipped = cache.load_snapshot().offers
+    code, _, err = run(capsys, "refresh", "--workers", "32")
+    assert code == 1
+    assert "azure westeurope: FAILED: malformed page" in err and "aws us-east-1: ok" in err
+    after = cache.load_snapshot().offers
+    today = pd.Timestamp.now("UTC").date().isoformat()
+    fresh = after[after["as_of"] == today]
+    assert {"aws", "azure"} == set(fresh["provider"])
+    assert {"us-east-1", "eu-west-1", "eastus", "eastus2", "uksouth"} == set(fresh["region"])
+    kept = after[(after["provider"] == "azure") & (after["region"] == "westeurope")]
+    assert len(kept) == len(shipped[(shipped["provider"] == "azure") & (shipped["region"] == "westeurope")])
+    assert (kept["as_of"] != today).all()
+    # regions the fakes do not sell in answered with no GPU offers: their shipped rows are still there
+    assert len(after[(after["provider"] == "aws") & (after["region"] == "ap-northeast-1")]) > 0

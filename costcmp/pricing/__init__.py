@@ -69,9 +69,21 @@ def _build_aws(options: AdapterOptions) -> PriceAdapter:
     return AwsAdapter.from_session(profile=options.aws_profile, workers=options.workers, sleep=options.sleep)
 
 
+def _build_azure(options: AdapterOptions) -> PriceAdapter:
+    from costcmp.pricing.azure import AzureAdapter
+
+    return AzureAdapter.from_environment(
+        subscription=options.azure_subscription,
+        currency=options.currency,
+        sleep=options.sleep,
+        workers=options.workers,
+    )
+
+
 #: The registry: provider name -> builder. Adapters import their SDK only when built.
 ADAPTERS: dict[str, Callable[[AdapterOptions], PriceAdapter]] = {
     "aws": _build_aws,
+    "azure": _build_azure,
 }
 
 
