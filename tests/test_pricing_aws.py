@@ -11,8 +11,8 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from costcmp.pricing import RegionFetchError
-from costcmp.pricing.aws import (
-    AwsAdapter,
+from costcmp.pricing.aws import AwsAdapter
+from costcmp.pricing.aws_parse import (
     MalformedItemError,
     canonical_gpu,
     latest_spot_by_zone,

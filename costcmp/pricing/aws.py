@@ -1,27 +1,27 @@
-"""AWS GPU prices: the Price List Query API (on-demand, reserved), EC2 DescribeInstanceTypes (GPU facts)
-and EC2 DescribeSpotPriceHistory (spot), normalised into the offer schema.
-
-Parsing is module-level pure functions over the APIs' real shapes; `AwsAdapter` only fetches pages.
-Reserved rows are the *standard* offering class with the *No Upfront* purchase option where AWS offers
-it (else Partial Upfront, else All Upfront; the option is named in `detail`), as the effective hourly
-rate over the term: hourly fee + upfront fee / (years x 8760).
+"""AWS GPU prices: fetches the Price List Query API (on-demand, reserved), EC2 DescribeInstanceTypes
+(GPU facts) and EC2 DescribeSpotPriceHistory (spot) page by page; `aws_parse` turns the answers into
+rows of the offer schema.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from costcmp.hardware import SPECS, resolve_gpu
 from costcmp.pricing import CredentialsError, PageCallback, RegionFetchError, RegionResult
+from costcmp.pricing.aws_parse import (
+    SOURCE,
+    MalformedItemError,
+    ProductPrices,
+    build_rows,
+    instance_facts,
+    latest_spot_by_zone,
+    parse_price_item,
+)
 
 PRICING_ENDPOINT_REGION = "us-east-1"  # the Price List API is served from us-east-1, eu-central-1, ap-south-1
 PRICE_LIST_FILTERS = {
@@ -32,265 +32,7 @@ PRICE_LIST_FILTERS = {
     "capacitystatus": "Used",
     "licenseModel": "No License required",
 }
-PURCHASE_OPTION_PREFERENCE = ("No Upfront", "Partial Upfront", "All Upfront")
-TERM_KIND = {"1yr": ("reserved_1y", 1), "3yr": ("reserved_3y", 3)}
 THROTTLING_CODES = {"ThrottlingException", "Throttling", "RequestLimitExceeded", "TooManyRequestsException"}
-SOURCE = "AWS Price List Query API (get_products) and EC2 DescribeInstanceTypes"
-SPOT_SOURCE = "AWS EC2 DescribeSpotPriceHistory (Linux/UNIX)"
-
-# Quirks of the EC2 API's GPU names, as seen in DescribeInstanceTypes output (moto 5.2.5's copy of it,
-# and the skypilot-catalog GpuInfo column, 2025): the name alone does not tell memory variants apart.
-#: (GpuInfo.Gpus[].Name lowercased, MemoryInfo.SizeInMiB) -> canonical GPU.
-GPU_BY_NAME_AND_MEMORY: dict[tuple[str, int], str] = {
-    ("v100", 16384): "V100",
-    ("v100", 32768): "V100-32GB",  # p3dn.24xlarge
-    ("a100", 40960): "A100",
-    ("a100", 81920): "A100-80GB",  # p4de.24xlarge reports "A100" with 80 GiB
-    ("h100", 81920): "H100",
-    ("h200", 144384): "H200",
-    ("b200", 183359): "B200",
-    ("t4", 16384): "T4",
-    ("a10g", 22888): "A10G",
-    ("l4", 22888): "L4",
-    ("l40s", 45776): "L40S",
-}
-#: Instance families whose GPU the API names vaguely (p5en's GpuInfo has been seen as just "NVIDIA"),
-#: and the fallback when DescribeInstanceTypes has no entry for a priced type.
-GPU_BY_FAMILY: dict[str, str] = {
-    "p3": "V100", "p3dn": "V100-32GB", "p4d": "A100", "p4de": "A100-80GB", "p5": "H100", "p5e": "H200",
-    "p5en": "H200", "p6-b200": "B200", "g4dn": "T4", "g5": "A10G", "g6": "L4", "g6e": "L40S",
-}  # fmt: skip
-
-
-class MalformedItemError(ValueError):
-    """A Price List item that is not the shape the API documents."""
-
-
-@dataclass
-class ProductPrices:
-    """What one Price List product says about one instance type in one region."""
-
-    instance_type: str
-    region: str
-    attributes: dict[str, str]
-    on_demand: float | None = None
-    reserved: dict[str, tuple[float, str]] = field(
-        default_factory=dict
-    )  # kind -> (usd/hour, purchase option)
-    skipped: Counter[str] = field(default_factory=Counter)
-
-
-def _usd(dimension: dict[str, Any]) -> float:
-    return float(dimension["pricePerUnit"]["USD"])
-
-
-def parse_price_item(raw: str | bytes | dict[str, Any]) -> ProductPrices:
-    """One `PriceList` entry (a JSON *string* in the real API) -> on-demand and reserved hourly rates.
-
-    Zero-rate lines (capacity blocks, placeholders) are skipped and counted, never stored.
-    """
-    try:
-        item = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
-        attributes = item["product"]["attributes"]
-        instance_type = attributes["instanceType"]
-        region = attributes["regionCode"]
-        terms = item.get("terms") or {}
-    except (ValueError, KeyError, TypeError) as exc:
-        raise MalformedItemError(f"not a Price List product ({type(exc).__name__}: {exc})") from None
-    product = ProductPrices(instance_type, region, dict(attributes))
-    try:
-        for term in (terms.get("OnDemand") or {}).values():
-            for dim in term["priceDimensions"].values():
-                if dim.get("unit") != "Hrs":
-                    continue
-                price = _usd(dim)
-                if price <= 0:
-                    product.skipped["zero on-demand rate (capacity block or placeholder)"] += 1
-                elif product.on_demand is None:
-                    product.on_demand = price
-        options: dict[str, dict[str, float]] = {}
-        for term in (terms.get("Reserved") or {}).values():
-            attrs = term.get("termAttributes") or {}
-            if attrs.get("OfferingClass") != "standard" or attrs.get("LeaseContractLength") not in TERM_KIND:
-                continue
-            kind, years = TERM_KIND[attrs["LeaseContractLength"]]
-            dims = list(term["priceDimensions"].values())
-            hourly = sum(_usd(d) for d in dims if d.get("unit") == "Hrs")
-            upfront = sum(_usd(d) for d in dims if d.get("unit") == "Quantity")
-            effective = hourly + upfront / (years * 8760)
-            if effective <= 0:
-                product.skipped["zero reserved rate"] += 1
-                continue
-            options.setdefault(kind, {})[attrs.get("PurchaseOption", "")] = effective
-        for kind, by_option in options.items():
-            for option in PURCHASE_OPTION_PREFERENCE:
-                if option in by_option:
-                    product.reserved[kind] = (by_option[option], option)
-                    break
-    except (KeyError, TypeError, ValueError) as exc:
-        raise MalformedItemError(
-            f"{instance_type}: malformed price terms ({type(exc).__name__}: {exc})"
-        ) from None
-    return product
-
-
-def parse_network_gbps(performance: str | None, cards: Iterable[dict[str, Any]] = ()) -> float:
-    """Scale-out bandwidth in Gbit/s: the network cards' baseline if given, else the performance text.
-
-    "3200 Gigabit" -> 3200; "4x 100 Gigabit" -> 400; "Up to 25 Gigabit" -> NaN (no baseline is stated).
-    """
-    baselines = [float(c["BaselineBandwidthInGbps"]) for c in cards if c.get("BaselineBandwidthInGbps")]
-    if baselines:
-        return sum(baselines)
-    match = re.fullmatch(
-        r"\s*(?:(\d+)\s*x\s*)?(\d+(?:\.\d+)?)\s*Gigabit\s*", performance or "", re.IGNORECASE
-    )
-    if not match:
-        return math.nan
-    return float(match.group(1) or 1) * float(match.group(2))
-
-
-def canonical_gpu(instance_type: str, name: str | None, memory_mib: int | None) -> str | None:
-    """The canonical GPU of an instance type from its GpuInfo, with the declared quirks; None if unknown."""
-    family = instance_type.split(".")[0]
-    if name and memory_mib and (name.strip().lower(), int(memory_mib)) in GPU_BY_NAME_AND_MEMORY:
-        return GPU_BY_NAME_AND_MEMORY[(name.strip().lower(), int(memory_mib))]
-    if name and name.strip().lower() not in ("nvidia", "amd", ""):
-        try:
-            gpu = resolve_gpu(name)
-        except ValueError:
-            gpu = None
-        if gpu and (not memory_mib or abs(SPECS[gpu].memory_gb * 1024 - memory_mib) / memory_mib < 0.1):
-            return gpu
-    return GPU_BY_FAMILY.get(family)
-
-
-def instance_facts(instance_types: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """DescribeInstanceTypes entries -> {type: gpu name, count, GiB per GPU, vCPUs, GiB, Gbit/s}."""
-    facts = {}
-    for entry in instance_types:
-        gpus = (entry.get("GpuInfo") or {}).get("Gpus") or []
-        first = gpus[0] if gpus else {}
-        memory_mib = (first.get("MemoryInfo") or {}).get("SizeInMiB")
-        network = entry.get("NetworkInfo") or {}
-        facts[entry["InstanceType"]] = {
-            "gpu": canonical_gpu(entry["InstanceType"], first.get("Name"), memory_mib),
-            "gpu_name": first.get("Name"),
-            "gpu_count": sum(int(g.get("Count", 0)) for g in gpus),
-            "gpu_memory_gb": memory_mib / 1024 if memory_mib else math.nan,
-            "vcpus": (entry.get("VCpuInfo") or {}).get("DefaultVCpus"),
-            "memory_gb": (entry.get("MemoryInfo") or {}).get("SizeInMiB", math.nan) / 1024,
-            "network_gbps": parse_network_gbps(
-                network.get("NetworkPerformance"), network.get("NetworkCards") or ()
-            ),
-        }
-    return facts
-
-
-def _standard_zone(region: str, zone: str) -> bool:
-    """us-east-1a is a standard zone; us-east-1-atl-2a (a Local Zone) is not."""
-    return re.fullmatch(re.escape(region) + r"[a-z]", zone) is not None
-
-
-def latest_spot_by_zone(history: Iterable[dict[str, Any]]) -> dict[tuple[str, str], float]:
-    """(instance type, zone) -> the most recent spot price in the history."""
-    latest: dict[tuple[str, str], tuple[Any, float]] = {}
-    for entry in history:
-        key = (entry["InstanceType"], entry["AvailabilityZone"])
-        stamp = entry["Timestamp"]
-        if key not in latest or stamp > latest[key][0]:
-            latest[key] = (stamp, float(entry["SpotPrice"]))
-    return {key: price for key, (_, price) in latest.items()}
-
-
-def _pricing_attr_number(text: str | None) -> float:
-    match = re.match(r"\s*([0-9][0-9,.]*)", text or "")
-    return float(match.group(1).replace(",", "")) if match else math.nan
-
-
-def build_rows(
-    region: str,
-    products: Iterable[ProductPrices],
-    facts: dict[str, dict[str, Any]],
-    spot: dict[tuple[str, str], float],
-    as_of: str,
-    skipped: Counter[str],
-) -> list[dict[str, Any]]:
-    """Rows of the offer schema for one region. Anything dropped is counted in `skipped` with the reason."""
-    rows: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for product in products:
-        skipped.update(product.skipped)
-        itype = product.instance_type
-        if itype in seen:
-            skipped["duplicate product for one instance type"] += 1
-            continue
-        seen.add(itype)
-        fact = facts.get(itype) or {}
-        gpu = fact.get("gpu") or GPU_BY_FAMILY.get(itype.split(".")[0])
-        if gpu is None:
-            name = fact.get("gpu_name") or product.attributes.get("gpu") or "?"
-            skipped[f"{itype}: GPU model {name!r} is not one costcmp knows"] += 1
-            continue
-        count = fact.get("gpu_count") or _pricing_attr_number(product.attributes.get("gpu"))
-        if not count or count != count:
-            skipped[f"{itype}: no GPU count in either API"] += 1
-            continue
-        base = {
-            "provider": "aws",
-            "region": region,
-            "instance_type": itype,
-            "gpu": gpu,
-            "gpu_count": int(count),
-            "gpu_memory_gb": fact.get("gpu_memory_gb")
-            if fact.get("gpu_memory_gb") == fact.get("gpu_memory_gb") and fact.get("gpu_memory_gb")
-            else SPECS[gpu].memory_gb,
-            "vcpus": fact.get("vcpus") or _pricing_attr_number(product.attributes.get("vcpu")),
-            "memory_gb": fact.get("memory_gb", math.nan)
-            if fact.get("memory_gb") == fact.get("memory_gb") and fact.get("memory_gb")
-            else _pricing_attr_number(product.attributes.get("memory")),
-            "network_gbps": fact.get("network_gbps", math.nan)
-            if fact
-            else parse_network_gbps(product.attributes.get("networkPerformance")),
-            "as_of": as_of,
-            "source": SOURCE,
-        }
-        if product.on_demand is None:
-            skipped[f"{itype}: no non-zero on-demand rate"] += 1
-        else:
-            rows.append({**base, "pricing": "on_demand", "usd_per_hour": product.on_demand, "detail": ""})
-        for kind, (price, option) in sorted(product.reserved.items()):
-            rows.append(
-                {
-                    **base,
-                    "pricing": kind,
-                    "usd_per_hour": price,
-                    "detail": f"standard, {option}, effective hourly over the term",
-                }
-            )
-        zones = {zone: price for (t, zone), price in spot.items() if t == itype}
-        local = [z for z in zones if not _standard_zone(region, z)]
-        if local:
-            skipped["spot price in a Local Zone (left out)"] += len(local)
-        standard = {z: p for z, p in zones.items() if _standard_zone(region, z) and p > 0}
-        if product.on_demand is not None:
-            capped = [z for z, p in standard.items() if p >= product.on_demand]
-            if capped:
-                skipped["spot price at or above on-demand (no discount; left out)"] += len(capped)
-            standard = {z: p for z, p in standard.items() if p < product.on_demand}
-        if standard:
-            low, high = min(standard.values()), max(standard.values())
-            rows.append(
-                {
-                    **base,
-                    "pricing": "spot",
-                    "usd_per_hour": low,
-                    "source": SPOT_SOURCE,
-                    "detail": f"lowest of {len(standard)} zone price{'s' if len(standard) > 1 else ''}"
-                    + (f" ({low:g}-{high:g})" if len(standard) > 1 else ""),
-                }
-            )
-    return rows
 
 
 def _error_code(exc: BaseException) -> str | None:

@@ -1,0 +1,95 @@
+"""Commands about the price catalog: `prices` and `gpus`."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from costcmp.cli._app import (
+    CacheDirOption,
+    FormatOption,
+    NamesOption,
+    OutputFormat,
+    OutputOption,
+    _console,
+    _data_lines,
+    _emit,
+    app,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@app.command()
+def prices(
+    gpu: Annotated[
+        NamesOption,
+        typer.Option(
+            "--gpu",
+            "-g",
+            help="GPU model(s), e.g. H100 or A100-80GB,H100. Aliases accepted (h100-sxm, a100-40gb).",
+        ),
+    ] = None,
+    provider: Annotated[
+        NamesOption, typer.Option("--provider", "-p", help="aws, azure (several allowed).")
+    ] = None,
+    region: Annotated[
+        NamesOption, typer.Option("--region", "-r", help="Region code(s): us-east-1, eastus...")
+    ] = None,
+    pricing: Annotated[
+        NamesOption, typer.Option("--pricing", help="on_demand, spot, reserved_1y, reserved_3y.")
+    ] = None,
+    min_gpus: Annotated[
+        int | None, typer.Option("--min-gpus", help="At least this many GPUs per instance.")
+    ] = None,
+    min_gpu_memory: Annotated[
+        float | None, typer.Option("--min-gpu-memory", help="At least this much memory per GPU, GiB.")
+    ] = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help="Column to sort by (any output column).")
+    ] = "usd_per_gpu_hour",
+    descending: Annotated[bool, typer.Option("--desc", help="Sort in descending order.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="Show at most this many rows.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    cache_dir: CacheDirOption = None,
+) -> None:
+    """Compare GPU instance prices across clouds: $/hour, $/GPU-hour and $ per peak PFLOP-hour."""
+    from costcmp import cache, offers, render
+
+    snapshot = cache.load_snapshot(cache_dir)
+    rows = offers.filter_offers(
+        snapshot.offers,
+        gpu=gpu,
+        provider=provider,
+        region=region,
+        pricing=pricing,
+        min_gpus=min_gpus,
+        min_gpu_memory=min_gpu_memory,
+    )
+    rows = offers.sort_offers(offers.with_derived(rows), sort, descending=descending, limit=limit)
+    err = _console(sys.stderr, stderr=True)
+    for warning in snapshot.warnings:
+        render.footer(err, [], [warning])
+    if rows.empty:
+        render.message(err, "No offers match these filters (try fewer filters, or `costcmp prices` for all).")
+        return
+
+    def draw(console: Console) -> None:
+        render.offers_table(console, rows, title=f"GPU instance prices ({len(rows)} offers, USD)")
+        render.footer(console, _data_lines(snapshot, rows))
+
+    _emit(rows, fmt, output, draw)
+    render.footer(err, [], cache.staleness_warnings(rows))
+
+
+@app.command()
+def gpus(fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -> None:
+    """The GPU hardware table: memory, bandwidth, dense peak TFLOPS per data type, TDP, sources."""
+    from costcmp import hardware, render
+
+    specs = hardware.gpu_specs()
+    _emit(specs, fmt, output, lambda console: render.gpus_table(console, specs))
