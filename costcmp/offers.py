@@ -106,6 +106,29 @@ def with_derived(offers: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def with_reserved_estimates(offers: pd.DataFrame, discounts: dict[str, float]) -> pd.DataFrame:
+    """`offers` plus reserved rows estimated from on-demand (rate x (1 - discount)) for each pricing kind
+    in `discounts` where the data has no real rate of that kind. Column `estimate` marks them."""
+    import pandas as pd
+
+    base = offers.copy()
+    base["estimate"] = False
+    derived = []
+    on_demand = base[base["pricing"] == "on_demand"]
+    key = ["provider", "region", "instance_type"]
+    for kind, discount in sorted(discounts.items()):
+        have = base.loc[base["pricing"] == kind, key]
+        rows = on_demand.merge(have, on=key, how="left", indicator=True)
+        rows = rows[rows["_merge"] == "left_only"].drop(columns="_merge")
+        rows["pricing"] = kind
+        rows["usd_per_hour"] = rows["usd_per_hour"] * (1 - discount)
+        rows["usd_per_gpu_hour"] = rows["usd_per_gpu_hour"] * (1 - discount)
+        rows["estimate"] = True
+        rows["detail"] = f"estimate: on-demand -{discount:.0%}"
+        derived.append(rows)
+    return pd.concat([base, *derived], ignore_index=True) if derived else base.reset_index(drop=True)
+
+
 def sortable_columns() -> tuple[str, ...]:
     return SCHEMA_COLUMNS + DERIVED_COLUMNS
 

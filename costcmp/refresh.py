@@ -143,6 +143,10 @@ def refresh(
     for outcome, result in results:
         in_region = (previous["provider"] == outcome.provider) & (previous["region"] == outcome.region)
         if result is not None and len(result.rows):
+            # Adapters fetch GPU types; the CPU-only rows a cluster is topped up with stay until
+            # an adapter returns CPU rows of its own for that region.
+            if not (result.rows["gpu_count"] == 0).any():
+                in_region &= previous["gpu_count"] > 0
             keep &= ~in_region
             fresh.append(result.rows)
         else:

@@ -58,7 +58,13 @@ def test_refresh_fills_the_user_cache_and_prices_show_it(
     after = cache.load_snapshot().offers
     assert cache.load_snapshot().origin == "user"
     untouched = shipped[~shipped["region"].isin(["us-east-1", "eu-west-1"]) | (shipped["provider"] != "aws")]
-    assert len(after) == len(untouched) + 12  # every other region's rows are still there
+    cpu_rows = shipped[
+        (shipped["provider"] == "aws") & (shipped["region"] == "us-east-1") & (shipped["gpu_count"] == 0)
+    ]
+    assert len(cpu_rows) == 3  # c6i, c7i, c7a: the GPU-only refresh leaves them for `cluster`
+    assert len(after) == len(untouched) + 12 + len(cpu_rows)  # every other row is still there
+    kept = after[after["instance_type"].isin(cpu_rows["instance_type"])]
+    assert sorted(kept["usd_per_hour"]) == sorted(cpu_rows["usd_per_hour"])
     for path in isolated_env.iterdir():
         assert SECRET not in path.read_text() and "testing" not in path.read_text()
     assert SECRET not in out + err
@@ -79,9 +85,8 @@ def test_a_failing_region_keeps_its_rows_and_exits_1(
         shipped[(shipped["provider"] == "aws") & (shipped["region"] == "eu-west-1")].reset_index(drop=True),
         check_like=True,
     )
-    assert set(after.loc[(after["provider"] == "aws") & (after["region"] == "us-east-1"), "as_of"]) == {
-        pd.Timestamp.now("UTC").date().isoformat()
-    }
+    refreshed = (after["provider"] == "aws") & (after["region"] == "us-east-1") & (after["gpu_count"] > 0)
+    assert set(after.loc[refreshed, "as_of"]) == {pd.Timestamp.now("UTC").date().isoformat()}
 
 
 def test_every_region_failing_writes_nothing(

@@ -4,7 +4,7 @@
 app when imported; none imports pandas, rich tables or a cloud SDK until its command runs.
 """
 
-from costcmp.cli import catalog, planning, refreshing  # noqa: F401  (registers the commands)
+from costcmp.cli import catalog, planning, refreshing, reporting  # noqa: F401  (registers the commands)
 from costcmp.cli._app import app, main
 
 __all__ = ["app", "main"]

@@ -57,6 +57,26 @@ CacheDirOption = Annotated[
 ]
 NamesOption = list[str] | None
 
+# Options shared by the commands that plan a run (`plan`, `report`) or price a cluster.
+ModelOption = Annotated[str | None, typer.Option("--model", "-m", help="A preset: see `costcmp models`.")]
+ParamsOption = Annotated[str | None, typer.Option("--params", help="Parameters: 7B, 70e9 ...")]
+TokensOption = Annotated[str | None, typer.Option("--tokens", help="Training tokens: 300B, 1.4T ...")]
+FlopsOption = Annotated[str | None, typer.Option("--flops", help="Total training FLOPs (instead of 6·N·D).")]
+ChinchillaOption = Annotated[bool, typer.Option("--chinchilla", help="Tokens = 20 x parameters.")]
+ProviderOption = Annotated[NamesOption, typer.Option("--provider", "-p", help="aws, azure.")]
+RegionOption = Annotated[NamesOption, typer.Option("--region", "-r", help="Region code(s).")]
+PricingOption = Annotated[
+    NamesOption,
+    typer.Option("--pricing", help="on_demand, spot, reserved_1y, reserved_3y (default: all in the data)."),
+]
+CommitDiscountOption = Annotated[
+    str | None,
+    typer.Option(
+        "--commit-discount",
+        help="Estimate reserved rates from on-demand where none is published: 1y=35%,3y=55%.",
+    ),
+]
+
 
 def _console(handle: TextIO, *, stderr: bool = False) -> Console:
     from rich.console import Console

@@ -53,13 +53,24 @@ def prices(
     ] = "usd_per_gpu_hour",
     descending: Annotated[bool, typer.Option("--desc", help="Sort in descending order.")] = False,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="Show at most this many rows.")] = None,
+    cpu: Annotated[
+        bool,
+        typer.Option(
+            "--cpu", help="List CPU-only instances (physical cores, $/core-hour) instead of GPU ones."
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     cache_dir: CacheDirOption = None,
 ) -> None:
-    """Compare GPU instance prices across clouds: $/hour, $/GPU-hour and $ per peak PFLOP-hour."""
-    from costcmp import cache, offers, render
+    """Compare GPU instance prices across clouds: $/hour, $/GPU-hour and $ per peak PFLOP-hour.
 
+    With --cpu: CPU-only instances by $/physical-core-hour (the CPU side of a cluster)."""
+    from costcmp import cache, offers, render
+    from costcmp.errors import CostcmpError
+
+    if cpu and (gpu or min_gpus or min_gpu_memory):
+        raise CostcmpError("--cpu lists CPU-only instances: drop --gpu, --min-gpus and --min-gpu-memory")
     snapshot = cache.load_snapshot(cache_dir)
     rows = offers.filter_offers(
         snapshot.offers,
@@ -69,7 +80,13 @@ def prices(
         pricing=pricing,
         min_gpus=min_gpus,
         min_gpu_memory=min_gpu_memory,
+        include_cpu=cpu,
     )
+    if cpu:
+        from costcmp.cluster import with_cores
+
+        rows = with_cores(rows[rows["gpu_count"] == 0])
+        sort = "usd_per_core_hour" if sort == "usd_per_gpu_hour" else sort
     rows = offers.sort_offers(offers.with_derived(rows), sort, descending=descending, limit=limit)
     err = _console(sys.stderr, stderr=True)
     for warning in snapshot.warnings:
@@ -79,7 +96,14 @@ def prices(
         return
 
     def draw(console: Console) -> None:
-        render.offers_table(console, rows, title=f"GPU instance prices ({len(rows)} offers, USD)")
+        if cpu:
+            render.cpu_offers_table(
+                console, rows, title=f"CPU instance prices ({render.count(len(rows), 'offer')}, USD)"
+            )
+        else:
+            render.offers_table(
+                console, rows, title=f"GPU instance prices ({render.count(len(rows), 'offer')}, USD)"
+            )
         render.footer(console, _data_lines(snapshot, rows))
 
     _emit(rows, fmt, output, draw)

@@ -8,10 +8,19 @@ import typer
 
 from costcmp.cli._app import (
     CacheDirOption,
+    ChinchillaOption,
+    CommitDiscountOption,
+    FlopsOption,
     FormatOption,
+    ModelOption,
     NamesOption,
     OutputFormat,
     OutputOption,
+    ParamsOption,
+    PricingOption,
+    ProviderOption,
+    RegionOption,
+    TokensOption,
     _data_lines,
     _emit,
     app,
@@ -38,15 +47,11 @@ def _int_list(values: list[str] | None, what: str) -> list[int]:
 
 @app.command()
 def plan(
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help="A preset: see `costcmp models`.")
-    ] = None,
-    params: Annotated[str | None, typer.Option("--params", help="Parameters: 7B, 70e9 ...")] = None,
-    tokens: Annotated[str | None, typer.Option("--tokens", help="Training tokens: 300B, 1.4T ...")] = None,
-    flops: Annotated[
-        str | None, typer.Option("--flops", help="Total training FLOPs (instead of 6·N·D).")
-    ] = None,
-    chinchilla: Annotated[bool, typer.Option("--chinchilla", help="Tokens = 20 x parameters.")] = False,
+    model: ModelOption = None,
+    params: ParamsOption = None,
+    tokens: TokensOption = None,
+    flops: FlopsOption = None,
+    chinchilla: ChinchillaOption = False,
     seq_len: Annotated[int | None, typer.Option("--seq-len", help="Adds the attention FLOPs term.")] = None,
     layers: Annotated[int | None, typer.Option("--layers", help="Layers (attention term).")] = None,
     hidden: Annotated[int | None, typer.Option("--hidden", help="Hidden size (attention term).")] = None,
@@ -65,14 +70,9 @@ def plan(
     budget: Annotated[
         str | None, typer.Option("--budget", help="Solve for the fastest run within this many USD: 2M, 500k.")
     ] = None,
-    provider: Annotated[NamesOption, typer.Option("--provider", "-p", help="aws, azure.")] = None,
-    region: Annotated[NamesOption, typer.Option("--region", "-r", help="Region code(s).")] = None,
-    pricing: Annotated[
-        NamesOption,
-        typer.Option(
-            "--pricing", help="on_demand, spot, reserved_1y, reserved_3y (default: all in the data)."
-        ),
-    ] = None,
+    provider: ProviderOption = None,
+    region: RegionOption = None,
+    pricing: PricingOption = None,
     mfu: Annotated[
         float | None,
         typer.Option("--mfu", help="Steady-state MFU, 0-1 (default: per GPU generation, see README)."),
@@ -94,13 +94,7 @@ def plan(
     ] = None,
     checkpoint_minutes: Annotated[float | None, typer.Option("--checkpoint-minutes")] = None,
     restart_minutes: Annotated[float | None, typer.Option("--restart-minutes")] = None,
-    commit_discount: Annotated[
-        str | None,
-        typer.Option(
-            "--commit-discount",
-            help="Estimate reserved rates from on-demand where none is published: 1y=35%,3y=55%.",
-        ),
-    ] = None,
+    commit_discount: CommitDiscountOption = None,
     discount: Annotated[
         str | None, typer.Option("--discount", help="Negotiated discount on every rate: 12%.")
     ] = None,

@@ -45,6 +45,7 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "network_gbps",
     "estimate",
     "as_of",
+    "source",
 )
 _OFFER_FIELDS = (
     "provider",
@@ -57,6 +58,7 @@ _OFFER_FIELDS = (
     "pricing",
     "usd_per_hour",
     "as_of",
+    "source",
 )
 
 
@@ -67,22 +69,11 @@ class PlanInfeasibleError(CostcmpError):
 def priced_offers(offers: pd.DataFrame, assumptions: Assumptions) -> pd.DataFrame:
     """GPU offers to plan on, plus reserved rows estimated from on-demand where `commit_discounts` asks
     and the data has no real rate of that kind (marked `estimate`)."""
-    import pandas as pd
+    from costcmp.offers import with_reserved_estimates
 
-    base = offers.loc[offers["gpu_count"] > 0, list(_OFFER_FIELDS)].copy()
-    base["estimate"] = False
-    derived = []
-    on_demand = base[base["pricing"] == "on_demand"]
-    key = ["provider", "region", "instance_type"]
-    for kind, discount in sorted(assumptions.commit_discounts.items()):
-        have = base.loc[base["pricing"] == kind, key]
-        rows = on_demand.merge(have, on=key, how="left", indicator=True)
-        rows = rows[rows["_merge"] == "left_only"].drop(columns="_merge")
-        rows["pricing"] = kind
-        rows["usd_per_hour"] = rows["usd_per_hour"] * (1 - discount)
-        rows["estimate"] = True
-        derived.append(rows)
-    return pd.concat([base, *derived], ignore_index=True) if derived else base.reset_index(drop=True)
+    gpu_offers = offers.loc[offers["gpu_count"] > 0, [*_OFFER_FIELDS, "usd_per_gpu_hour", "detail"]]
+    table = with_reserved_estimates(gpu_offers, assumptions.commit_discounts)
+    return table.loc[:, [*_OFFER_FIELDS, "estimate"]].reset_index(drop=True)
 
 
 def expand(offers: pd.DataFrame, gpu_counts: Sequence[int] | np.ndarray) -> pd.DataFrame:
@@ -255,9 +246,9 @@ def _notes(row: Any, workload: Workload, assumptions: Assumptions) -> str:
         else:
             risky = "risky: " if extra > 0.25 else ""
             every = row.hours / row.interruptions
-            notes.append(
-                f"{risky}~{row.interruptions:,.0f} interruptions (1 per {every:,.1f} h), +{extra:.0%} time"
-            )
+            count = round(row.interruptions)
+            noun = "interruption" if count == 1 else "interruptions"
+            notes.append(f"{risky}~{count:,} {noun} (1 per {every:,.1f} h), +{extra:.0%} time")
     term = A.TERM_HOURS.get(row.pricing)
     if term and row.hours < term:
         notes.append(f"bills the whole {row.pricing[-2:]} term ({row.hours / term:.0%} used)")

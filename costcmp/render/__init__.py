@@ -28,6 +28,11 @@ def _missing(value: Any) -> bool:
         return True
 
 
+def count(n: int, noun: str) -> str:
+    """'1 offer', '7 offers', '1,250 offers'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def usd(value: Any) -> str:
     """A dollar amount with precision that suits its size ($0.0627, $3.060, $98.32, $1,234)."""
     if _missing(value):
@@ -85,30 +90,69 @@ def _fit_columns(cells: list[list[str]], priorities: list[int], width: int) -> l
     return keep
 
 
+_CPU_COLUMNS: tuple[tuple[str, Literal["left", "right"], int, Callable[[Any], str]], ...] = (
+    ("cloud", "left", 0, lambda r: r["provider"]),
+    ("region", "left", 0, lambda r: r["region"]),
+    ("instance", "left", 0, lambda r: r["instance_type"]),
+    ("vCPU", "right", 0, lambda r: number(r["vcpus"])),
+    ("cores", "right", 0, lambda r: number(r["cores"])),
+    ("RAM GiB", "right", 3, lambda r: number(r["memory_gb"])),
+    ("Gbps", "right", 2, lambda r: number(r["network_gbps"], 1)),
+    ("pricing", "left", 0, lambda r: r["pricing"].replace("_", "-")),
+    ("$/hour", "right", 0, lambda r: usd(r["usd_per_hour"])),
+    ("$/core-h", "right", 0, lambda r: usd(r["usd_per_core_hour"])),
+    ("as of", "left", 1, lambda r: r["as_of"]),
+)
+
+
 def offers_table(console: Console, offers: pd.DataFrame, *, title: str | None = None) -> None:
     """The offers as a table; the cheapest $/GPU-hour of each GPU model is marked and highlighted."""
-    cheapest = set(offers.groupby("gpu")["usd_per_gpu_hour"].idxmin().dropna()) if len(offers) else set()
-    rows = [(index, [show(row) for _, _, _, show in _OFFER_COLUMNS]) for index, row in offers.iterrows()]
-    headers = [header for header, _, _, _ in _OFFER_COLUMNS]
-    priorities = [priority for _, _, priority, _ in _OFFER_COLUMNS]
-    keep = _fit_columns([headers] + [cells for _, cells in rows], priorities, console.width - 1)
-    table = _compact_table(title)
-    for i in keep:
-        table.add_column(headers[i], justify=_OFFER_COLUMNS[i][1], no_wrap=True)
-    per_gpu = headers.index("$/GPU-h")
-    for index, cells in rows:
-        best = index in cheapest
-        shown: list[str | Text] = [cells[i] for i in keep]
-        if best:
-            shown[keep.index(per_gpu)] = Text(CHEAPEST_MARK + cells[per_gpu], style="bold green")
-        table.add_row(*shown, style="bold" if best else None)
-    console.print(table)
-    if cheapest:
+    _priced_table(console, offers, _OFFER_COLUMNS, ("gpu", "usd_per_gpu_hour", "$/GPU-h"), title)
+    if len(offers):
         console.print(
             f"{CHEAPEST_MARK} cheapest $/GPU-hour for that GPU.  Gbps: scale-out network per instance.  "
             "$/PFLOP-h: USD per hour of dense 16-bit (BF16, else FP16) peak PFLOP/s.",
             style="dim",
         )
+
+
+def cpu_offers_table(console: Console, offers: pd.DataFrame, *, title: str | None = None) -> None:
+    """CPU-only offers with physical cores and $/core-hour; the cheapest core per provider is marked."""
+    _priced_table(console, offers, _CPU_COLUMNS, ("provider", "usd_per_core_hour", "$/core-h"), title)
+    if len(offers):
+        console.print(
+            f"{CHEAPEST_MARK} cheapest $/core-hour on that cloud.  cores: physical cores "
+            "(vCPUs / 2, or / 1 for families that run one thread per core).",
+            style="dim",
+        )
+
+
+def _priced_table(
+    console: Console,
+    offers: pd.DataFrame,
+    columns: tuple[tuple[str, Literal["left", "right"], int, Callable[[Any], str]], ...],
+    best: tuple[str, str, str],
+    title: str | None,
+) -> None:
+    """Rows in `columns`, dropping low-priority columns to fit the terminal; `best` = (group column,
+    price column, header): the cheapest row of each group is marked and bold."""
+    group, price, best_header = best
+    cheapest = set(offers.groupby(group)[price].idxmin().dropna()) if len(offers) else set()
+    rows = [(index, [show(row) for _, _, _, show in columns]) for index, row in offers.iterrows()]
+    headers = [header for header, _, _, _ in columns]
+    priorities = [priority for _, _, priority, _ in columns]
+    keep = _fit_columns([headers] + [cells for _, cells in rows], priorities, console.width - 1)
+    table = _compact_table(title)
+    for i in keep:
+        table.add_column(headers[i], justify=columns[i][1], no_wrap=True)
+    marked = headers.index(best_header)
+    for index, cells in rows:
+        is_best = index in cheapest
+        shown: list[str | Text] = [cells[i] for i in keep]
+        if is_best:
+            shown[keep.index(marked)] = Text(CHEAPEST_MARK + cells[marked], style="bold green")
+        table.add_row(*shown, style="bold" if is_best else None)
+    console.print(table)
     hidden = [headers[i] for i in range(len(headers)) if i not in keep]
     if hidden:
         console.print(

@@ -1,0 +1,157 @@
+"""Terminal output for `costcmp cluster` and `costcmp report` (rich, on a Console it is given)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from rich.panel import Panel
+from rich.text import Text
+
+from costcmp.render import _NOTES_MIN_WIDTH, _compact_table, _fit_columns, number, usd
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+
+def _money(value: Any) -> str:
+    """Large dollar amounts in a readable unit: $2.56M, $303.0M, $1.33B."""
+    if value != value:
+        return "—"
+    value = float(value)
+    for unit, scale in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(value) >= scale:
+            return f"${value / scale:,.2f}{unit}"
+    return usd(value)
+
+
+def cluster_summary(console: Console, table: pd.DataFrame, lines: Iterable[str]) -> None:
+    """The request, the peak FLOP/s, the estimated Linpack Rmax and its Top500 placements."""
+    first = table.iloc[0]
+    placements = [c for c in table.columns if c.startswith("top500_")]
+    text = Text()
+    for line in lines:
+        text.append(line + "\n")
+    text.append(
+        f"Peak: {first['fp64_pflops']:,.1f} PFLOP/s FP64, {first['bf16_pflops']:,.0f} PFLOP/s dense 16-bit. "
+        f"Estimated Linpack Rmax {first['rmax_pflops_est']:,.1f} PFLOP/s (GPUs only).\n",
+        style="bold",
+    )
+    for column in placements:
+        label = column.removeprefix("top500_").replace("_", " ").title()
+        text.append(f"  Top500 {label}: {first[column]}\n")
+    text.rstrip()
+    console.print(Panel(text, title="Cluster", expand=False))
+
+
+_CLUSTER_COLUMNS: tuple[tuple[str, str, int, Callable[[Any], str]], ...] = (
+    ("cloud", "left", 0, lambda r: r["provider"]),
+    ("region", "left", 0, lambda r: r["region"]),
+    ("GPU instance", "left", 0, lambda r: r["instance_type"]),
+    ("pricing", "left", 0, lambda r: r["pricing"].replace("_", "-")),
+    ("instances", "right", 4, lambda r: number(r["gpu_instances"])),
+    (
+        "CPU top-up",
+        "left",
+        5,
+        lambda r: f"{r['cpu_instances']:,}×{r['cpu_instance_type']}" if r["cpu_instances"] else "—",
+    ),
+    ("cores", "right", 3, lambda r: number(r["total_cores"])),
+    ("Gbps", "right", 0, lambda r: number(r["network_gbps"])),
+    ("$/hour", "right", 0, lambda r: _money(r["usd_per_hour"])),
+    ("$/month", "right", 2, lambda r: _money(r["usd_per_month"])),
+    ("$/year", "right", 0, lambda r: _money(r["usd_per_year"])),
+    ("3 years", "right", 1, lambda r: _money(r["usd_3y"])),
+)
+
+
+def cluster_table(console: Console, table: pd.DataFrame, *, title: str) -> None:
+    """One row per priced offer: instances, CPU top-up, cores, network and the bill per hour to 3 years.
+    Notes every row shares, and the offers that cannot be priced, are said once below the table;
+    low-priority columns are dropped to fit the terminal (all are in --format csv)."""
+    from costcmp.cluster import UNPRICED_CPU_NOTE
+
+    notes = [str(n).split("; ") if n else [] for n in table["notes"]]
+    shared = [n for n in notes[0] if all(n in row for row in notes)] if notes else []
+    unpriced, rows = [], []
+    for (_, row), own in zip(table.iterrows(), notes, strict=True):
+        if UNPRICED_CPU_NOTE in own:
+            unpriced.append(f"{row['provider']} {row['region']}")
+            continue
+        slow = row["network_ok"] is not None and not bool(row["network_ok"])
+        cells = [show(row) for _, _, _, show in _CLUSTER_COLUMNS]
+        rows.append((cells, slow, "; ".join(n for n in own if n not in shared)))
+    headers = [header for header, _, _, _ in _CLUSTER_COLUMNS]
+    has_notes = any(note for _, _, note in rows)
+    room = console.width - 1 - (_NOTES_MIN_WIDTH + 1 if has_notes else 0)
+    top_up = headers.index("CPU top-up")
+    empty = {top_up} if all(cells[top_up] == "—" for cells, _, _ in rows) else set()
+    cells_by_row = [[headers[i] if i not in empty else "" for i in range(len(headers))]]
+    cells_by_row += [[c if i not in empty else "" for i, c in enumerate(cells)] for cells, _, _ in rows]
+    keep = [
+        i for i in _fit_columns(cells_by_row, [p for _, _, p, _ in _CLUSTER_COLUMNS], room) if i not in empty
+    ]
+    grid = _compact_table(title)
+    for i in keep:
+        grid.add_column(headers[i], justify=_CLUSTER_COLUMNS[i][1], no_wrap=True)  # type: ignore[arg-type]
+    if has_notes:
+        grid.add_column("notes", min_width=_NOTES_MIN_WIDTH)
+    gbps = headers.index("Gbps")
+    for cells, slow, note in rows:
+        shown: list[str | Text] = [Text(cells[i], style="red" if slow and i == gbps else "") for i in keep]
+        grid.add_row(*shown, *([note] if has_notes else []))
+    if rows:
+        console.print(grid)
+    if shared:
+        console.print(f"Every offer: {'; '.join(shared)}.", highlight=False)
+    if unpriced:
+        places = ", ".join(dict.fromkeys(unpriced))
+        console.print(
+            f"Not priced, no CPU offer in the data for the top-up: {places} (in --format csv).", style="dim"
+        )
+    hidden = [headers[i] for i in range(len(headers)) if i not in keep and i not in empty]
+    if hidden:
+        console.print(f"(narrow terminal: {', '.join(hidden)} not shown)", style="dim")
+
+
+def _plans(console: Console, plans: pd.DataFrame, title: str) -> None:
+    grid = _compact_table(title)
+    for header, justify in (
+        ("cloud", "left"),
+        ("region", "left"),
+        ("instance", "left"),
+        ("pricing", "left"),
+        ("GPUs", "right"),
+        ("days", "right"),
+        ("GPU-hours", "right"),
+        ("cost", "right"),
+        ("notes", "left"),
+    ):
+        grid.add_column(header, justify=justify, no_wrap=header != "notes")  # type: ignore[arg-type]
+    for _, row in plans.iterrows():
+        grid.add_row(
+            row["provider"],
+            row["region"],
+            row["instance_type"],
+            row["pricing"].replace("_", "-"),
+            f"{row['gpus']:,}×{row['gpu']}",
+            number(row["days"], 1),
+            number(row["gpu_hours"]),
+            _money(row["cost_usd"]),
+            row["notes"],
+        )
+    console.print(grid)
+
+
+def run_report(console: Console, report: Any) -> None:
+    """The whole story: workload and assumptions, best plans per provider, the Pareto front, what spot
+    and reservations change, and the data's age and sources."""
+    console.print(Panel("\n".join(report.headline), title="The run", expand=False), highlight=False)
+    _plans(console, report.cheapest, "Cheapest plan per provider")
+    _plans(console, report.fastest, "Fastest plan per provider")
+    _plans(console, report.pareto, "Time/cost Pareto front (no plan is both cheaper and faster)")
+    console.print(
+        Panel("\n".join(report.pricing_story), title="Spot and reservations", expand=False), highlight=False
+    )
+    console.print(Panel("\n".join(report.data_lines), title="Data", expand=False), highlight=False)
