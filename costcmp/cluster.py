@@ -168,6 +168,7 @@ def cluster_table(
             "cpu_instance_type": cpu_type,
             "cpu_instances": cpu_instances,
             "cpu_cores": cpu_cores_added,
+            "total_cores": gpu_cores + cpu_cores_added,
             "network_gbps": offer["network_gbps"],
             "network_ok": network_ok,
             "usd_per_hour": usd_per_hour,
@@ -183,12 +184,14 @@ def cluster_table(
                 placement(rmax * 1000, top) if rmax == rmax else ""
             )
         row["as_of"] = offer["as_of"]
+        row["source"] = offer["source"]
+        row["cpu_as_of"] = top_up["as_of"] if top_up is not None else ""
+        row["cpu_source"] = top_up["source"] if top_up is not None else ""
         row["notes"] = "; ".join(notes)
         rows.append(row)
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    frame["total_cores"] = frame["gpu_cores"] + frame["cpu_cores"]
     return frame.sort_values(["usd_per_hour", "provider", "region"], na_position="last").reset_index(
         drop=True
     )

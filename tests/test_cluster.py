@@ -185,6 +185,10 @@ def test_preset_prices_the_2020_cluster_from_the_snapshot(
         1959,
     )
     assert row["usd_per_year"] == pytest.approx((1250 * nd40 + 1959 * hb120) * 8760)
+    assert row["total_cores"] == 1250 * 40 + 1959 * 120
+    hb120_row = shipped_offers[shipped_offers["instance_type"] == "Standard_HB120rs_v3"].iloc[0]
+    assert (row["cpu_as_of"], row["cpu_source"]) == (hb120_row["as_of"], hb120_row["source"])
+    assert table["source"].notna().all() and table["as_of"].notna().all()
     assert not table["network_ok"].any()  # every V100 server has 100 Gbps, not 400
     assert (table["top500_nov_2019"] == "#5 (above Frontera, 23.5 PF)").all()
 
