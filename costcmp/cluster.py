@@ -110,6 +110,8 @@ def cluster_table(
         raise CostcmpError(f"--gpus must be >= 1 (got {gpus})")
     if cpu_cores < 0:
         raise CostcmpError(f"--cpu-cores must be >= 0 (got {cpu_cores})")
+    if network_gbps is not None and not network_gbps > 0:
+        raise CostcmpError(f"--network-gbps must be > 0 (got {network_gbps})")
     if not 0 < hpl_efficiency <= 1:
         raise CostcmpError(f"--hpl-efficiency must be in (0, 1] (got {hpl_efficiency})")
     name = resolve_gpu(gpu)
@@ -117,7 +119,8 @@ def cluster_table(
     table = with_cores(offers)
     cpu = table[table["gpu_count"] == 0]
     gpu_rows = table[table["gpu"] == name]
-    fp64 = spec.fp64_tensor_tflops if spec.fp64_tensor_tflops == spec.fp64_tensor_tflops else spec.fp64_tflops
+    # The FP64 tensor-core rate where the GPU has one (A100, H100...), else plain FP64; NaN if unpublished.
+    fp64 = spec.fp64_tflops if math.isnan(spec.fp64_tensor_tflops) else spec.fp64_tensor_tflops
     rows = []
     for _, offer in gpu_rows.iterrows():
         instances = math.ceil(gpus / offer["gpu_count"])
@@ -142,11 +145,8 @@ def cluster_table(
                 cpu_cores_added = cpu_instances * top_up["cores"]
         network_ok = None
         if network_gbps is not None:
-            network_ok = (
-                bool(offer["network_gbps"] >= network_gbps)
-                if offer["network_gbps"] == offer["network_gbps"]
-                else None
-            )
+            known = not math.isnan(offer["network_gbps"])
+            network_ok = bool(offer["network_gbps"] >= network_gbps) if known else None
             if network_ok is False:
                 notes.append(
                     f"network {offer['network_gbps']:,.0f} Gbps per GPU server, below {network_gbps:,.0f}"
@@ -154,7 +154,7 @@ def cluster_table(
             elif network_ok is None:
                 notes.append("network per server not known")
         usd_per_hour = instances * offer["usd_per_hour"] + cpu_usd
-        peak_fp64 = gpu_total * fp64 / 1000 if fp64 == fp64 else math.nan
+        peak_fp64 = gpu_total * fp64 / 1000
         rmax = peak_fp64 * hpl_efficiency
         row = {
             "provider": offer["provider"],
@@ -181,7 +181,7 @@ def cluster_table(
         }
         for top in LISTS:
             row[f"top500_{top.name.lower().replace(' ', '_')}"] = (
-                placement(rmax * 1000, top) if rmax == rmax else ""
+                "" if math.isnan(rmax) else placement(rmax * 1000, top)
             )
         row["as_of"] = offer["as_of"]
         row["source"] = offer["source"]

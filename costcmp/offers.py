@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from costcmp.errors import CostcmpError, UnknownNameError
 from costcmp.hardware import SPECS, resolve_gpu
-from costcmp.schema import PRICING_KINDS, PROVIDERS, SCHEMA_COLUMNS
+from costcmp.schema import PRICING_KINDS, PROVIDERS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -129,16 +129,12 @@ def with_reserved_estimates(offers: pd.DataFrame, discounts: dict[str, float]) -
     return pd.concat([base, *derived], ignore_index=True) if derived else base.reset_index(drop=True)
 
 
-def sortable_columns() -> tuple[str, ...]:
-    return SCHEMA_COLUMNS + DERIVED_COLUMNS
-
-
 def sort_offers(
     offers: pd.DataFrame, by: str = "usd_per_gpu_hour", *, descending: bool = False, limit: int | None = None
 ) -> pd.DataFrame:
     """Sort by one column (missing values last, ties broken by provider/region/type) and cut to `limit`."""
     if by not in offers.columns:
-        raise UnknownNameError("sort column", by, [c for c in sortable_columns() if c in offers.columns])
+        raise UnknownNameError("sort column", by, list(offers.columns))
     if limit is not None and limit < 1:
         raise CostcmpError(f"--limit must be >= 1 (got {limit})")
     keys = [by] + [k for k in ("provider", "region", "instance_type", "pricing") if k != by]

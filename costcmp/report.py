@@ -53,7 +53,7 @@ def _best_per_provider(plans: pd.DataFrame, column: str) -> pd.DataFrame:
     )
 
 
-def pricing_story(plans: pd.DataFrame, assumptions: Assumptions) -> list[str]:
+def pricing_story(plans: pd.DataFrame) -> list[str]:
     """What spot and reservations change for the cheapest on-demand plan that fits, in sentences."""
     fitting = plans[plans["fits"] & plans["cost_usd"].notna()]
     on_demand = fitting[fitting["pricing"] == "on_demand"].sort_values("cost_usd")
@@ -95,7 +95,7 @@ def build_report(
         cheapest=_best_per_provider(plans, "cost_usd"),
         fastest=_best_per_provider(plans, "days"),
         pareto=pareto_front(plans).reset_index(drop=True),
-        pricing_story=pricing_story(plans, plans.attrs["assumptions"]),
+        pricing_story=pricing_story(plans),
         data_lines=data_lines,
         data_ages=data_ages,
     )

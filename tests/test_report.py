@@ -77,10 +77,10 @@ def test_pricing_story_uses_estimated_reservations(plans: pd.DataFrame) -> None:
     with_reserved = plan(
         model="turing-nlg-17b", tokens="300B", gpu="H100", gpus=[1024], offers=offers, assumptions=estimated
     )
-    lines = pricing_story(with_reserved, estimated)
+    lines = pricing_story(with_reserved)
     reserved = [line for line in lines if line.startswith("reserved 1y (estimate)")]
     assert len(reserved) == 1 and "bills the whole 1y term" in reserved[0]
-    assert any(line.startswith("spot:") for line in pricing_story(plans, Assumptions()))
+    assert any(line.startswith("spot:") for line in pricing_story(plans))
 
 
 def test_export_bundle(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -57,14 +57,18 @@ CacheDirOption = Annotated[
 ]
 NamesOption = list[str] | None
 
-# Options shared by the commands that plan a run (`plan`, `report`) or price a cluster.
+# Options shared by several commands.
 ModelOption = Annotated[str | None, typer.Option("--model", "-m", help="A preset: see `costcmp models`.")]
 ParamsOption = Annotated[str | None, typer.Option("--params", help="Parameters: 7B, 70e9 ...")]
 TokensOption = Annotated[str | None, typer.Option("--tokens", help="Training tokens: 300B, 1.4T ...")]
 FlopsOption = Annotated[str | None, typer.Option("--flops", help="Total training FLOPs (instead of 6·N·D).")]
 ChinchillaOption = Annotated[bool, typer.Option("--chinchilla", help="Tokens = 20 x parameters.")]
-ProviderOption = Annotated[NamesOption, typer.Option("--provider", "-p", help="aws, azure.")]
-RegionOption = Annotated[NamesOption, typer.Option("--region", "-r", help="Region code(s).")]
+ProviderOption = Annotated[
+    NamesOption, typer.Option("--provider", "-p", help="aws, azure (several allowed).")
+]
+RegionOption = Annotated[
+    NamesOption, typer.Option("--region", "-r", help="Region code(s): us-east-1, eastus...")
+]
 PricingOption = Annotated[
     NamesOption,
     typer.Option("--pricing", help="on_demand, spot, reserved_1y, reserved_3y (default: all in the data)."),
@@ -76,6 +80,20 @@ CommitDiscountOption = Annotated[
         help="Estimate reserved rates from on-demand where none is published: 1y=35%,3y=55%.",
     ),
 ]
+
+
+def _int_list(values: list[str] | None, what: str) -> list[int]:
+    """GPU counts from `--gpus 64,256` (suffixes like 1k accepted); whole numbers only."""
+    from costcmp.offers import split_names
+    from costcmp.planner.workload import parse_quantity
+
+    counts = []
+    for text in split_names(values):
+        value = parse_quantity(text, what)
+        if value != int(value):
+            raise CostcmpError(f"{what}: {text!r} is not a whole number of GPUs")
+        counts.append(int(value))
+    return counts
 
 
 def _console(handle: TextIO, *, stderr: bool = False) -> Console:

@@ -13,11 +13,15 @@ from costcmp.cli._app import (
     NamesOption,
     OutputFormat,
     OutputOption,
+    PricingOption,
+    ProviderOption,
+    RegionOption,
     _console,
     _data_lines,
     _emit,
     app,
 )
+from costcmp.errors import CostcmpError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -33,15 +37,9 @@ def prices(
             help="GPU model(s), e.g. H100 or A100-80GB,H100. Aliases accepted (h100-sxm, a100-40gb).",
         ),
     ] = None,
-    provider: Annotated[
-        NamesOption, typer.Option("--provider", "-p", help="aws, azure (several allowed).")
-    ] = None,
-    region: Annotated[
-        NamesOption, typer.Option("--region", "-r", help="Region code(s): us-east-1, eastus...")
-    ] = None,
-    pricing: Annotated[
-        NamesOption, typer.Option("--pricing", help="on_demand, spot, reserved_1y, reserved_3y.")
-    ] = None,
+    provider: ProviderOption = None,
+    region: RegionOption = None,
+    pricing: PricingOption = None,
     min_gpus: Annotated[
         int | None, typer.Option("--min-gpus", help="At least this many GPUs per instance.")
     ] = None,
@@ -67,7 +65,6 @@ def prices(
 
     With --cpu: CPU-only instances by $/physical-core-hour (the CPU side of a cluster)."""
     from costcmp import cache, offers, render
-    from costcmp.errors import CostcmpError
 
     if cpu and (gpu or min_gpus or min_gpu_memory):
         raise CostcmpError("--cpu lists CPU-only instances: drop --gpu, --min-gpus and --min-gpu-memory")

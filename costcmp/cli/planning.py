@@ -23,6 +23,7 @@ from costcmp.cli._app import (
     TokensOption,
     _data_lines,
     _emit,
+    _int_list,
     app,
 )
 from costcmp.errors import CostcmpError
@@ -30,19 +31,6 @@ from costcmp.errors import CostcmpError
 if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
-
-
-def _int_list(values: list[str] | None, what: str) -> list[int]:
-    from costcmp.offers import split_names
-    from costcmp.planner.workload import parse_quantity
-
-    counts = []
-    for text in split_names(values):
-        value = parse_quantity(text, what)
-        if value != int(value):
-            raise CostcmpError(f"{what}: {text!r} is not a whole number of GPUs")
-        counts.append(int(value))
-    return counts
 
 
 @app.command()

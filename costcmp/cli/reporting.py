@@ -26,6 +26,7 @@ from costcmp.cli._app import (
     _console,
     _data_lines,
     _emit,
+    _int_list,
     app,
 )
 from costcmp.errors import CostcmpError
@@ -96,7 +97,7 @@ def cluster(
         gpus=gpus,
         cpu_cores=cpu_cores,
         network_gbps=network_gbps,
-        hpl_efficiency=hpl_efficiency or HPL_EFFICIENCY,
+        hpl_efficiency=HPL_EFFICIENCY if hpl_efficiency is None else hpl_efficiency,
     )
     if table.empty:
         raise CostcmpError(
@@ -164,7 +165,6 @@ def report(
     import json
 
     from costcmp import cache, export
-    from costcmp.cli.planning import _int_list
     from costcmp.offers import filter_offers, with_derived
     from costcmp.planner import Assumptions, parse_commit_discounts
     from costcmp.planner import plan as make_plan

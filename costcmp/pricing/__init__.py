@@ -29,6 +29,11 @@ class RegionFetchError(CostcmpError):
     """One region could not be fetched; other regions go on."""
 
 
+def one_line(text: object, limit: int = 200) -> str:
+    """An SDK or HTTP error text squeezed onto one line of at most `limit` characters, for the report."""
+    return " ".join(str(text).split())[:limit]
+
+
 @dataclass
 class RegionResult:
     """What one region gave: rows with the schema's columns (validated by the refresh where they enter

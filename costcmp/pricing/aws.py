@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from costcmp.pricing import CredentialsError, PageCallback, RegionFetchError, RegionResult
+from costcmp.pricing import CredentialsError, PageCallback, RegionFetchError, RegionResult, one_line
 from costcmp.pricing.aws_parse import (
     SOURCE,
     MalformedItemError,
@@ -208,7 +208,7 @@ class AwsAdapter:
                 spot = latest_spot_by_zone(e for page in spot_pages for e in page.get("SpotPriceHistory", []))
         except Exception as exc:
             code = _error_code(exc)
-            raise RegionFetchError(f"{code or type(exc).__name__}: {_short_error(exc)}") from None
+            raise RegionFetchError(f"{code or type(exc).__name__}: {one_line(exc, 300)}") from None
         rows = build_rows(region, products, facts, spot, self._now().date().isoformat(), skipped)
         for row in rows:
             row["usd_per_gpu_hour"] = row["usd_per_hour"] / row["gpu_count"]
@@ -216,8 +216,3 @@ class AwsAdapter:
         return RegionResult(
             rows=pd.DataFrame(rows, columns=list(SCHEMA_COLUMNS)), pages=pages, skipped=skipped
         )
-
-
-def _short_error(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:300]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from costcmp.pricing import PageCallback, RegionFetchError, RegionResult
+from costcmp.pricing import PageCallback, RegionFetchError, RegionResult, one_line
 
 PRICES_URL = "https://prices.azure.com/api/retail/prices"
 PRICES_URL_ENV = "COSTCMP_AZURE_PRICES_URL"
@@ -251,8 +251,7 @@ class AzureAdapter:
                 continue
             if response.status_code != 200:
                 raise RegionFetchError(
-                    f"HTTP {response.status_code} from the Retail Prices API: "
-                    f"{' '.join(response.text.split())[:200]}"
+                    f"HTTP {response.status_code} from the Retail Prices API: {one_line(response.text)}"
                 )
             try:
                 page = json.loads(response.text)
@@ -296,7 +295,7 @@ class AzureAdapter:
         except RegionFetchError:
             raise
         except Exception as exc:  # connection errors, timeouts
-            raise RegionFetchError(f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}") from None
+            raise RegionFetchError(f"{type(exc).__name__}: {one_line(exc)}") from None
         facts: dict[str, dict[str, float]] = {}
         restricted: dict[str, str] = {}
         notes = []
@@ -304,9 +303,7 @@ class AzureAdapter:
             try:
                 facts, restricted = sku_facts(self._sku_lister(region), region)
             except Exception as exc:
-                raise RegionFetchError(
-                    f"Resource SKUs: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
-                ) from None
+                raise RegionFetchError(f"Resource SKUs: {type(exc).__name__}: {one_line(exc)}") from None
             pages += 1
         else:
             notes.append("no subscription: GPU counts and memory from costcmp's declared size table")

@@ -105,6 +105,14 @@ _CPU_COLUMNS: tuple[tuple[str, Literal["left", "right"], int, Callable[[Any], st
 )
 
 
+def narrow_note(console: Console, hidden: list[str]) -> None:
+    """Name the columns `_fit_columns` dropped, so a narrow terminal never hides data silently."""
+    if hidden:
+        console.print(
+            f"(narrow terminal: {', '.join(hidden)} not shown; all columns are in --format csv)", style="dim"
+        )
+
+
 def offers_table(console: Console, offers: pd.DataFrame, *, title: str | None = None) -> None:
     """The offers as a table; the cheapest $/GPU-hour of each GPU model is marked and highlighted."""
     _priced_table(console, offers, _OFFER_COLUMNS, ("gpu", "usd_per_gpu_hour", "$/GPU-h"), title)
@@ -153,11 +161,7 @@ def _priced_table(
             shown[keep.index(marked)] = Text(CHEAPEST_MARK + cells[marked], style="bold green")
         table.add_row(*shown, style="bold" if is_best else None)
     console.print(table)
-    hidden = [headers[i] for i in range(len(headers)) if i not in keep]
-    if hidden:
-        console.print(
-            f"(narrow terminal: {', '.join(hidden)} not shown; all columns are in --format csv)", style="dim"
-        )
+    narrow_note(console, [headers[i] for i in range(len(headers)) if i not in keep])
 
 
 def gpus_table(console: Console, specs: pd.DataFrame) -> None:
@@ -286,11 +290,7 @@ def plan_table(console: Console, plans: pd.DataFrame, summary: Iterable[str], *,
                 console.print(
                     f"{i + 1:>3}. {note}", highlight=False, style=None if fitting_rows[i] else "red"
                 )
-    hidden = [headers[i] for i in range(len(headers)) if i not in keep and priorities[i] != 99]
-    if hidden:
-        console.print(
-            f"(narrow terminal: {', '.join(hidden)} not shown; all columns are in --format csv)", style="dim"
-        )
+    narrow_note(console, [headers[i] for i in range(len(headers)) if i not in keep and priorities[i] != 99])
 
 
 def _percent(value: Any) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rich.panel import Panel
 from rich.text import Text
 
-from costcmp.render import _NOTES_MIN_WIDTH, _compact_table, _fit_columns, number, usd
+from costcmp.render import _NOTES_MIN_WIDTH, _compact_table, _fit_columns, narrow_note, number, usd
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,18 +45,17 @@ def cluster_summary(console: Console, table: pd.DataFrame, lines: Iterable[str])
     console.print(Panel(text, title="Cluster", expand=False))
 
 
+def _top_up(row: Any) -> str:
+    return f"{row['cpu_instances']:,}×{row['cpu_instance_type']}" if row["cpu_instances"] else "—"
+
+
 _CLUSTER_COLUMNS: tuple[tuple[str, str, int, Callable[[Any], str]], ...] = (
     ("cloud", "left", 0, lambda r: r["provider"]),
     ("region", "left", 0, lambda r: r["region"]),
     ("GPU instance", "left", 0, lambda r: r["instance_type"]),
     ("pricing", "left", 0, lambda r: r["pricing"].replace("_", "-")),
     ("instances", "right", 4, lambda r: number(r["gpu_instances"])),
-    (
-        "CPU top-up",
-        "left",
-        5,
-        lambda r: f"{r['cpu_instances']:,}×{r['cpu_instance_type']}" if r["cpu_instances"] else "—",
-    ),
+    ("CPU top-up", "left", 5, lambda r: _top_up(r)),
     ("cores", "right", 3, lambda r: number(r["total_cores"])),
     ("Gbps", "right", 0, lambda r: number(r["network_gbps"])),
     ("$/hour", "right", 0, lambda r: _money(r["usd_per_hour"])),
@@ -74,27 +73,25 @@ def cluster_table(console: Console, table: pd.DataFrame, *, title: str) -> None:
 
     notes = [str(n).split("; ") if n else [] for n in table["notes"]]
     shared = [n for n in notes[0] if all(n in row for row in notes)] if notes else []
-    unpriced, rows = [], []
+    unpriced: list[str] = []
+    priced: list[tuple[Any, bool, str]] = []
     for (_, row), own in zip(table.iterrows(), notes, strict=True):
         if UNPRICED_CPU_NOTE in own:
             unpriced.append(f"{row['provider']} {row['region']}")
             continue
         slow = row["network_ok"] is not None and not bool(row["network_ok"])
-        cells = [show(row) for _, _, _, show in _CLUSTER_COLUMNS]
-        rows.append((cells, slow, "; ".join(n for n in own if n not in shared)))
-    headers = [header for header, _, _, _ in _CLUSTER_COLUMNS]
+        priced.append((row, slow, "; ".join(n for n in own if n not in shared)))
+    # No CPU top-up anywhere (no --cpu-cores, or the GPU servers bring enough): no column for it.
+    any_top_up = any(row["cpu_instances"] for row, _, _ in priced)
+    columns = [c for c in _CLUSTER_COLUMNS if c[0] != "CPU top-up" or any_top_up]
+    headers = [header for header, _, _, _ in columns]
+    rows = [([show(row) for _, _, _, show in columns], slow, note) for row, slow, note in priced]
     has_notes = any(note for _, _, note in rows)
     room = console.width - 1 - (_NOTES_MIN_WIDTH + 1 if has_notes else 0)
-    top_up = headers.index("CPU top-up")
-    empty = {top_up} if all(cells[top_up] == "—" for cells, _, _ in rows) else set()
-    cells_by_row = [[headers[i] if i not in empty else "" for i in range(len(headers))]]
-    cells_by_row += [[c if i not in empty else "" for i, c in enumerate(cells)] for cells, _, _ in rows]
-    keep = [
-        i for i in _fit_columns(cells_by_row, [p for _, _, p, _ in _CLUSTER_COLUMNS], room) if i not in empty
-    ]
+    keep = _fit_columns([headers] + [cells for cells, _, _ in rows], [c[2] for c in columns], room)
     grid = _compact_table(title)
     for i in keep:
-        grid.add_column(headers[i], justify=_CLUSTER_COLUMNS[i][1], no_wrap=True)  # type: ignore[arg-type]
+        grid.add_column(headers[i], justify=columns[i][1], no_wrap=True)  # type: ignore[arg-type]
     if has_notes:
         grid.add_column("notes", min_width=_NOTES_MIN_WIDTH)
     gbps = headers.index("Gbps")
@@ -110,9 +107,7 @@ def cluster_table(console: Console, table: pd.DataFrame, *, title: str) -> None:
         console.print(
             f"Not priced, no CPU offer in the data for the top-up: {places} (in --format csv).", style="dim"
         )
-    hidden = [headers[i] for i in range(len(headers)) if i not in keep and i not in empty]
-    if hidden:
-        console.print(f"(narrow terminal: {', '.join(hidden)} not shown)", style="dim")
+    narrow_note(console, [headers[i] for i in range(len(headers)) if i not in keep])
 
 
 def _plans(console: Console, plans: pd.DataFrame, title: str) -> None:
