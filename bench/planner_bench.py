@@ -39,9 +39,7 @@ def main() -> None:
     workload = build_workload(params="70B", tokens="2T")
 
     rows = len(plan(params="70B", tokens="2T", gpus=COUNTS, offers=offers, assumptions=assumptions))
-    end_to_end = best_of(
-        lambda: plan(params="70B", tokens="2T", gpus=COUNTS, offers=offers, assumptions=assumptions)
-    )
+    end_to_end = best_of(lambda: plan(params="70B", tokens="2T", gpus=COUNTS, offers=offers, assumptions=assumptions))
     grid = expand(priced_offers(offers, assumptions), COUNTS)
     maths = best_of(lambda: evaluate(grid, workload, assumptions))
     print(f"70B/2T plan: {rows:,} rows (offers x 16 GPU counts x 4 pricing kinds)")

@@ -152,9 +152,7 @@ def main() -> None:
         )
         import pandas  # noqa: F401  one-time process cost (imports), not refresh work
 
-        measure(
-            "aws", lambda: AwsAdapter.from_session(workers=DEFAULT_WORKERS), AWS_REGIONS, f"{aws_url}/__stats"
-        )
+        measure("aws", lambda: AwsAdapter.from_session(workers=DEFAULT_WORKERS), AWS_REGIONS, f"{aws_url}/__stats")
         measure(
             "azure",
             lambda: AzureAdapter.from_environment(workers=DEFAULT_WORKERS),

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
-import tempfile
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from costcmp.errors import CacheError, SchemaError
+from costcmp.atomic import atomic_write_bytes
+from costcmp.errors import CacheError, SchemaError, StaleDataWarning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,6 +36,8 @@ META_FILE = "meta.json"
 FORMAT_VERSION = 1
 STALE_AFTER_DAYS = 30
 CACHE_DIR_ENV = "COSTCMP_CACHE_DIR"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -55,9 +59,7 @@ def shipped_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "pricing_cache"
     if (checkout / OFFERS_FILE).is_file():
         return checkout
-    raise CacheError(
-        "the shipped price snapshot is missing from this installation (pricing_cache/offers.csv)"
-    )
+    raise CacheError("the shipped price snapshot is missing from this installation (pricing_cache/offers.csv)")
 
 
 def user_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -90,23 +92,32 @@ def read_meta(directory: Path) -> dict[str, Any]:
     return meta
 
 
-def read_offers(path: Path, expected_sha256: str | None = None) -> pd.DataFrame:
-    """Read and validate one offers CSV; errors name the file, the line and the field."""
+def read_offers(path: Path, expected_sha256: str | None = None, *, trusted: bool = False) -> pd.DataFrame:
+    """Read one offers CSV; errors name the file, the line and the field.
+
+    A `trusted` file (the shipped snapshot) whose SHA-256 matches its metadata is read straight into the
+    schema's dtypes: it was validated when it was built and is tested. Anything else is validated."""
     import io
 
     import pandas as pd
 
-    from costcmp.schema import coerce
+    from costcmp.schema import coerce, read_dtypes
 
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise CacheError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if expected_sha256 and hashlib.sha256(raw).hexdigest() != expected_sha256:
+    digest_ok = expected_sha256 is not None and hashlib.sha256(raw).hexdigest() == expected_sha256
+    if expected_sha256 and not digest_ok:
         raise CacheError(
             f"{path}: does not match its {META_FILE} (an interrupted write or a hand edit); "
             "run `costcmp refresh` or delete the cache directory"
         )
+    if trusted and digest_ok:
+        df = pd.read_csv(io.BytesIO(raw), dtype=read_dtypes(), keep_default_na=False, na_values=[""])
+        for name in ("gpu", "detail"):
+            df[name] = df[name].fillna("")
+        return df
     try:
         df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, na_values=[""])
     except (ValueError, pd.errors.ParserError) as exc:
@@ -116,12 +127,22 @@ def read_offers(path: Path, expected_sha256: str | None = None) -> pd.DataFrame:
 
 def load_directory(directory: Path, origin: str) -> Snapshot:
     meta = read_meta(directory)
-    offers = read_offers(directory / OFFERS_FILE, meta.get("offers_sha256"))
+    offers = read_offers(directory / OFFERS_FILE, meta.get("offers_sha256"), trusted=origin == "shipped")
+    log.debug("loaded %d offers from %s (%s)", len(offers), directory, origin)
     return Snapshot(offers=offers, meta=meta, path=directory, origin=origin)
 
 
 def load_snapshot(cache_dir: str | os.PathLike[str] | None = None) -> Snapshot:
-    """The freshest usable snapshot: the user cache if present and newer, else the shipped one."""
+    """The freshest usable snapshot: the user cache if present and newer, else the shipped one.
+
+    Emits a `StaleDataWarning` per provider whose newest price is older than STALE_AFTER_DAYS."""
+    snapshot = _freshest_snapshot(cache_dir)
+    for line in staleness_warnings(snapshot.offers):
+        warnings.warn(line, StaleDataWarning, stacklevel=3)
+    return snapshot
+
+
+def _freshest_snapshot(cache_dir: str | os.PathLike[str] | None) -> Snapshot:
     shipped = shipped_dir()
     user = user_cache_dir(cache_dir)
     if (user / META_FILE).is_file() and user.resolve() != shipped.resolve():
@@ -130,24 +151,9 @@ def load_snapshot(cache_dir: str | os.PathLike[str] | None = None) -> Snapshot:
         if user_meta["generated_at"] >= shipped_meta["generated_at"]:
             return load_directory(user, "user")
         snapshot = load_directory(shipped, "shipped")
-        snapshot.warnings.append(
-            f"the user cache {user} is older than the shipped snapshot; using the shipped one"
-        )
+        snapshot.warnings.append(f"the user cache {user} is older than the shipped snapshot; using the shipped one")
         return snapshot
     return load_directory(shipped, "shipped")
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def offers_csv_bytes(offers: pd.DataFrame) -> bytes:
@@ -166,10 +172,8 @@ def write_snapshot(directory: Path, offers: pd.DataFrame, meta: dict[str, Any]) 
         directory.mkdir(parents=True, exist_ok=True)
         data = offers_csv_bytes(offers)
         full_meta = {**meta, "format": FORMAT_VERSION, "offers_sha256": hashlib.sha256(data).hexdigest()}
-        _atomic_write(directory / OFFERS_FILE, data)
-        _atomic_write(
-            directory / META_FILE, (json.dumps(full_meta, indent=2, sort_keys=True) + "\n").encode()
-        )
+        atomic_write_bytes(directory / OFFERS_FILE, data)
+        atomic_write_bytes(directory / META_FILE, (json.dumps(full_meta, indent=2, sort_keys=True) + "\n").encode())
     except OSError as exc:
         raise CacheError(f"cannot write the cache in {directory}: {exc.strerror or exc}") from None
 
@@ -178,7 +182,7 @@ def provider_ages(offers: pd.DataFrame, today: date | None = None) -> dict[str, 
     """Per provider in `offers`: (oldest as_of, newest as_of, days since the newest)."""
     result: dict[str, tuple[str, str, int]] = {}
     today = today or date.today()
-    for provider, group in offers.groupby("provider", sort=True):
+    for provider, group in offers.groupby("provider", sort=True, observed=True):
         oldest, newest = str(group["as_of"].min()), str(group["as_of"].max())
         result[str(provider)] = (oldest, newest, (today - date.fromisoformat(newest)).days)
     return result
@@ -187,8 +191,7 @@ def provider_ages(offers: pd.DataFrame, today: date | None = None) -> dict[str, 
 def staleness_warnings(offers: pd.DataFrame, today: date | None = None) -> list[str]:
     """One line per provider whose newest price in `offers` is older than STALE_AFTER_DAYS."""
     return [
-        f"{provider} prices are {days} days old (newest {newest}); "
-        f"run `costcmp refresh --provider {provider}`"
+        f"{provider} prices are {days} days old (newest {newest}); run `costcmp refresh --provider {provider}`"
         for provider, (_, newest, days) in provider_ages(offers, today).items()
         if days > STALE_AFTER_DAYS
     ]

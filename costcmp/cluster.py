@@ -9,11 +9,14 @@ the cheapest per core in the same provider and region, at the same pricing kind 
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from costcmp.errors import CostcmpError, UnknownNameError
+from costcmp.errors import InvalidParameterError, UnknownNameError
 from costcmp.hardware import SPECS, resolve_gpu
+from costcmp.pricing.registry import REGISTRY
 from costcmp.top500 import HPL_EFFICIENCY, LISTS, placement
 
 if TYPE_CHECKING:
@@ -23,18 +26,11 @@ UNPRICED_CPU_NOTE = "no CPU price in this region: CPU top-up not priced"
 HOURS_PER_MONTH = 730.0
 HOURS_PER_YEAR = 8760.0
 
-#: Instance families with one thread per core (vCPUs = physical cores); every other family: 2.
-# Sources: EC2 DescribeInstanceTypes DefaultThreadsPerCore (moto 5.2.5's copy: c7a 1, hpc7a 1, c6i,
-# c7i, p and g families 2); Microsoft docs: HBv3 and HBv4 run with SMT disabled; NDv2 "40
-# non-HyperThreaded Intel Xeon Platinum 8168 cores" (ndv2-series page).
-ONE_THREAD_PER_CORE: dict[str, set[str]] = {
-    "aws": {"c7a", "hpc7a", "hpc6a"},
-    "azure": {"Standard_HB120rs_v3", "Standard_HB176rs_v4", "Standard_ND40rs_v2"},
-}
-
 
 @dataclass(frozen=True)
 class ClusterPreset:
+    """A published cluster: what it had, and where that is said."""
+
     name: str
     gpu: str
     gpus: int
@@ -61,27 +57,25 @@ CLUSTER_PRESETS: dict[str, ClusterPreset] = {
 def resolve_cluster_preset(name: str) -> ClusterPreset:
     key = name.strip().lower()
     if key not in CLUSTER_PRESETS:
-        raise UnknownNameError("cluster preset", name, CLUSTER_PRESETS)
+        raise UnknownNameError("cluster preset", name, CLUSTER_PRESETS, param="preset")
     return CLUSTER_PRESETS[key]
 
 
 def threads_per_core(provider: str, instance_type: str) -> int:
-    family = instance_type.split(".")[0] if provider == "aws" else instance_type
-    return 1 if family in ONE_THREAD_PER_CORE.get(provider, set()) else 2
+    """Hardware threads per core, by the provider's registry rule (a provider must declare one)."""
+    return REGISTRY[provider].threads_per_core(instance_type)
 
 
 def with_cores(offers: pd.DataFrame) -> pd.DataFrame:
     """Add `cores` (physical cores per instance) and `usd_per_core_hour` (CPU-only rows)."""
     out = offers.copy()
-    per_core = [threads_per_core(p, t) for p, t in zip(out["provider"], out["instance_type"], strict=True)]
+    per_core = [threads_per_core(str(p), str(t)) for p, t in zip(out["provider"], out["instance_type"], strict=True)]
     out["cores"] = (out["vcpus"].astype("float64") / per_core).round()
     out["usd_per_core_hour"] = (out["usd_per_hour"] / out["cores"]).where(out["gpu_count"] == 0)
     return out
 
 
-def _cheapest_cpu(
-    cpu: pd.DataFrame, provider: str, region: str, pricing: str
-) -> tuple[pd.Series | None, str]:
+def _cheapest_cpu(cpu: pd.DataFrame, provider: str, region: str, pricing: str) -> tuple[pd.Series | None, str]:
     here = cpu[(cpu["provider"] == provider) & (cpu["region"] == region) & cpu["cores"].notna()]
     same = here[here["pricing"] == pricing]
     if len(same):
@@ -93,7 +87,79 @@ def _cheapest_cpu(
     return None, UNPRICED_CPU_NOTE
 
 
-def cluster_table(
+#: The largest cluster priced: 10x today's largest published GPU clusters, small enough for exact sums.
+MAX_CLUSTER_GPUS = 10_000_000
+MAX_CPU_CORES = 1_000_000_000
+
+
+def price_cluster(
+    *,
+    gpu: str | None = None,
+    gpus: int | None = None,
+    cpu_cores: int | None = None,
+    network_gbps: float | None = None,
+    preset: str | None = None,
+    provider: str | Iterable[str] | None = None,
+    region: str | Iterable[str] | None = None,
+    pricing: str | Iterable[str] | None = None,
+    commit_discounts: dict[str, float] | None = None,
+    hpl_efficiency: float | None = None,
+    offers: pd.DataFrame | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> pd.DataFrame:
+    """What a cluster of `gpus` x `gpu` (+ `cpu_cores` physical cores in all) costs on every matching
+    offer, one row per provider x region x GPU instance x pricing kind, cheapest per hour first.
+
+    `preset` (e.g. "msft-openai-2020") supplies any of gpu, gpus, cpu_cores, network_gbps not given.
+    `commit_discounts` ({"reserved_1y": 0.35}) estimates reserved rates from on-demand where the data has
+    none. Offers below `network_gbps` are flagged (`network_ok`). ``result.attrs`` holds the request
+    ("request") and the pricing kinds asked for but absent from the data ("missing_pricing").
+    Example: ``costcmp.price_cluster(preset="msft-openai-2020")``.
+    """
+    from costcmp.offers import filter_offers, resolve_pricing, with_reserved_estimates
+
+    chosen = resolve_cluster_preset(preset) if preset else None
+    gpu = gpu or (chosen.gpu if chosen else None)
+    gpus = gpus if gpus is not None else (chosen.gpus if chosen else None)
+    cpu_cores = cpu_cores if cpu_cores is not None else (chosen.cpu_cores if chosen else 0)
+    network_gbps = network_gbps if network_gbps is not None else (chosen.network_gbps if chosen else None)
+    if not gpu:
+        raise InvalidParameterError("gpu", "is missing: say which cluster (a GPU and a count, or a preset)")
+    if gpus is None:
+        raise InvalidParameterError("gpus", "is missing: say how many GPUs (or give a preset)")
+    if offers is None:
+        from costcmp.cache import load_snapshot
+
+        offers = load_snapshot(cache_dir).offers
+    kinds = resolve_pricing(pricing)
+    table = filter_offers(offers, provider=provider, region=region, include_cpu=True)
+    table = with_reserved_estimates(table, commit_discounts or {})
+    if kinds:
+        table = table[table["pricing"].isin(kinds) | (table["gpu_count"] == 0)]
+    result = cluster_costs(
+        table,
+        gpu=gpu,
+        gpus=gpus,
+        cpu_cores=cpu_cores,
+        network_gbps=network_gbps,
+        hpl_efficiency=HPL_EFFICIENCY if hpl_efficiency is None else hpl_efficiency,
+    )
+    present = set(result["pricing"]) if len(result) else set()
+    result.attrs.update(
+        request={
+            "gpu": resolve_gpu(gpu),
+            "gpus": gpus,
+            "cpu_cores": cpu_cores,
+            "network_gbps": network_gbps,
+            "preset": chosen.name if chosen else None,
+            "preset_source": chosen.source if chosen else None,
+        },
+        missing_pricing=[k for k in kinds if k not in present],
+    )
+    return result
+
+
+def cluster_costs(
     offers: pd.DataFrame,
     *,
     gpu: str,
@@ -102,18 +168,21 @@ def cluster_table(
     network_gbps: float | None = None,
     hpl_efficiency: float = HPL_EFFICIENCY,
 ) -> pd.DataFrame:
-    """One row per GPU offer of `gpu` (provider x region x instance x pricing): what the cluster takes and
-    costs, its peak FLOP/s, its estimated Linpack Rmax and where that places on each Top500 list."""
+    """One row per GPU offer of `gpu` in `offers` (already filtered): what the cluster takes and costs,
+    its peak FLOP/s, its estimated Linpack Rmax and where that places on each Top500 list."""
     import pandas as pd
 
-    if gpus < 1:
-        raise CostcmpError(f"--gpus must be >= 1 (got {gpus})")
-    if cpu_cores < 0:
-        raise CostcmpError(f"--cpu-cores must be >= 0 (got {cpu_cores})")
-    if network_gbps is not None and not network_gbps > 0:
-        raise CostcmpError(f"--network-gbps must be > 0 (got {network_gbps})")
+    if isinstance(gpus, bool) or int(gpus) != gpus or not 1 <= gpus <= MAX_CLUSTER_GPUS:
+        raise InvalidParameterError("gpus", f"must be a whole number from 1 to {MAX_CLUSTER_GPUS:,} (got {gpus})")
+    if isinstance(cpu_cores, bool) or int(cpu_cores) != cpu_cores or not 0 <= cpu_cores <= MAX_CPU_CORES:
+        raise InvalidParameterError(
+            "cpu_cores", f"must be a whole number from 0 to {MAX_CPU_CORES:,} (got {cpu_cores})"
+        )
+    if network_gbps is not None and not 0 < network_gbps <= 1e6:
+        raise InvalidParameterError("network_gbps", f"must be > 0 and at most 1,000,000 (got {network_gbps})")
     if not 0 < hpl_efficiency <= 1:
-        raise CostcmpError(f"--hpl-efficiency must be in (0, 1] (got {hpl_efficiency})")
+        raise InvalidParameterError("hpl_efficiency", f"must be in (0, 1] (got {hpl_efficiency})")
+    gpus, cpu_cores = int(gpus), int(cpu_cores)
     name = resolve_gpu(gpu)
     spec = SPECS[name]
     table = with_cores(offers)
@@ -148,9 +217,7 @@ def cluster_table(
             known = not math.isnan(offer["network_gbps"])
             network_ok = bool(offer["network_gbps"] >= network_gbps) if known else None
             if network_ok is False:
-                notes.append(
-                    f"network {offer['network_gbps']:,.0f} Gbps per GPU server, below {network_gbps:,.0f}"
-                )
+                notes.append(f"network {offer['network_gbps']:,.0f} Gbps per GPU server, below {network_gbps:,.0f}")
             elif network_ok is None:
                 notes.append("network per server not known")
         usd_per_hour = instances * offer["usd_per_hour"] + cpu_usd
@@ -192,6 +259,4 @@ def cluster_table(
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    return frame.sort_values(["usd_per_hour", "provider", "region"], na_position="last").reset_index(
-        drop=True
-    )
+    return frame.sort_values(["usd_per_hour", "provider", "region"], na_position="last").reset_index(drop=True)

@@ -1,4 +1,9 @@
-"""Typed errors of the library. The CLI turns every `CostcmpError` into one line and exit status 2."""
+"""Typed errors and warnings of the library.
+
+Every `CostcmpError` is a problem the user can fix (bad input, a bad cache file, missing credentials),
+never a bug. Errors about one argument carry its library name in `param` (``mfu``, ``gpu``); the CLI
+turns that into its flag (``--mfu``), so library messages never speak in CLI flags.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,38 @@ from collections.abc import Iterable
 
 
 class CostcmpError(Exception):
-    """Base class: a problem the user can fix (bad input, a bad cache file), never a bug."""
+    """Base class: a problem the user can fix, never a bug. The CLI prints it as one line, exit 2."""
+
+    #: The library parameter the error is about (``"mfu"``), or None.
+    param: str | None = None
+
+
+class InvalidParameterError(CostcmpError, ValueError):
+    """One parameter has a value outside what it accepts; `str()` reads "<param> <problem>"."""
+
+    def __init__(self, param: str, problem: str) -> None:
+        self.param = param
+        self.problem = problem
+        super().__init__(f"{param} {problem}")
+
+
+class ConflictingParametersError(CostcmpError, ValueError):
+    """Two parameters were given that cannot be used together; both are named."""
+
+    def __init__(self, first: str, second: str, problem: str = "cannot be used together") -> None:
+        self.param = first
+        self.params = (first, second)
+        self.problem = problem
+        super().__init__(f"{first} and {second} {problem}")
 
 
 class UnknownNameError(CostcmpError, ValueError):
     """A name (GPU, provider, region, pricing kind, column) that is not one of the valid choices."""
 
-    def __init__(self, kind: str, value: str, choices: Iterable[str]) -> None:
+    def __init__(self, kind: str, value: str, choices: Iterable[str], *, param: str | None = None) -> None:
         self.kind = kind
         self.value = value
+        self.param = param
         self.choices = sorted(set(choices))
         close = difflib.get_close_matches(value, self.choices, n=3, cutoff=0.5)
         if not close:
@@ -28,7 +56,7 @@ class UnknownNameError(CostcmpError, ValueError):
 
 class UnknownGPUError(UnknownNameError):
     def __init__(self, value: str, choices: Iterable[str]) -> None:
-        super().__init__("GPU", value, choices)
+        super().__init__("GPU", value, choices, param="gpu")
 
 
 class SchemaError(CostcmpError):
@@ -51,3 +79,23 @@ class SchemaError(CostcmpError):
 
 class CacheError(CostcmpError):
     """A cache directory or metadata file that cannot be used."""
+
+
+class CredentialsError(CostcmpError):
+    """A provider's credentials are missing or unusable; the message says how to configure them."""
+
+
+class RegionFetchError(CostcmpError):
+    """One region could not be fetched (an API or network error); other regions go on."""
+
+
+class PlanInfeasibleError(CostcmpError):
+    """No offer can satisfy the request; the message names the nearest thing that works."""
+
+
+class MissingExtraError(CostcmpError):
+    """An optional dependency is not installed; the message says which extra to install."""
+
+
+class StaleDataWarning(UserWarning):
+    """Prices older than `costcmp.cache.STALE_AFTER_DAYS` were loaded; refresh them."""

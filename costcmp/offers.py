@@ -6,9 +6,10 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from costcmp.errors import CostcmpError, UnknownNameError
+from costcmp.errors import InvalidParameterError, UnknownNameError
 from costcmp.hardware import SPECS, resolve_gpu
-from costcmp.schema import PRICING_KINDS, PROVIDERS
+from costcmp.pricing.registry import PROVIDERS
+from costcmp.schema import PRICING_KINDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -17,38 +18,44 @@ if TYPE_CHECKING:
 DERIVED_COLUMNS: tuple[str, ...] = ("peak_pflops_16bit", "usd_per_pflop_hour")
 
 
-def split_names(values: str | Iterable[str] | None) -> list[str]:
-    """Accept repeated options and comma-separated lists alike: ["a,b", "c"] -> ["a", "b", "c"]."""
+def split_names(values: str | Iterable[str] | None, param: str = "name") -> list[str]:
+    """Accept repeated options and comma-separated lists alike: ["a,b", "c"] -> ["a", "b", "c"].
+
+    An empty name ("", "a,,b") is refused: it would otherwise silently mean "no filter"."""
     if values is None:
         return []
     if isinstance(values, str):
         values = [values]
-    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+    names = []
+    for value in values:
+        parts = [part.strip() for part in str(value).split(",")]
+        if not all(parts):
+            raise InvalidParameterError(param, f"has an empty name in {str(value)!r}")
+        names.extend(parts)
+    return names
 
 
-def _resolve(kind: str, values: Iterable[str], choices: Sequence[str]) -> list[str]:
+def _resolve(kind: str, values: Iterable[str], choices: Sequence[str], param: str) -> list[str]:
     lookup = {c.lower(): c for c in choices}
     resolved = []
     for value in values:
-        match = lookup.get(
-            value.strip().lower().replace("-", "_") if kind == "pricing kind" else value.lower()
-        )
+        match = lookup.get(value.strip().lower().replace("-", "_") if kind == "pricing kind" else value.lower())
         if match is None:
-            raise UnknownNameError(kind, value, choices)
+            raise UnknownNameError(kind, value, choices, param=param)
         resolved.append(match)
     return resolved
 
 
 def resolve_providers(values: str | Iterable[str] | None) -> list[str]:
-    return _resolve("provider", split_names(values), PROVIDERS)
+    return _resolve("provider", split_names(values, "provider"), PROVIDERS, "provider")
 
 
 def resolve_pricing(values: str | Iterable[str] | None) -> list[str]:
-    return _resolve("pricing kind", split_names(values), PRICING_KINDS)
+    return _resolve("pricing kind", split_names(values, "pricing"), PRICING_KINDS, "pricing")
 
 
 def resolve_gpus(values: str | Iterable[str] | None) -> list[str]:
-    return [resolve_gpu(v) for v in split_names(values)]
+    return [resolve_gpu(v) for v in split_names(values, "gpu")]
 
 
 def filter_offers(
@@ -73,22 +80,22 @@ def filter_offers(
     providers = resolve_providers(provider)
     if providers:
         mask &= offers["provider"].isin(providers)
-    regions = split_names(region)
+    regions = split_names(region, "region")
     if regions:
         scope = offers[offers["provider"].isin(providers)] if providers else offers
-        known = sorted(set(scope["region"]))
-        _resolve("region", regions, known)
+        known = sorted(set(scope["region"].astype("object")))
+        _resolve("region", regions, known, "region")
         mask &= offers["region"].isin([r.lower() for r in regions])
     kinds = resolve_pricing(pricing)
     if kinds:
         mask &= offers["pricing"].isin(kinds)
     if min_gpus is not None:
         if min_gpus < 0:
-            raise CostcmpError(f"--min-gpus must be >= 0 (got {min_gpus})")
+            raise InvalidParameterError("min_gpus", f"must be >= 0 (got {min_gpus})")
         mask &= offers["gpu_count"] >= min_gpus
     if min_gpu_memory is not None:
-        if not min_gpu_memory >= 0:
-            raise CostcmpError(f"--min-gpu-memory must be a number >= 0 GiB (got {min_gpu_memory})")
+        if not 0 <= min_gpu_memory < float("inf"):
+            raise InvalidParameterError("min_gpu_memory", f"must be a finite number >= 0 GiB (got {min_gpu_memory})")
         mask &= offers["gpu_memory_gb"] >= min_gpu_memory
     return offers[mask].reset_index(drop=True)
 
@@ -134,9 +141,9 @@ def sort_offers(
 ) -> pd.DataFrame:
     """Sort by one column (missing values last, ties broken by provider/region/type) and cut to `limit`."""
     if by not in offers.columns:
-        raise UnknownNameError("sort column", by, list(offers.columns))
+        raise UnknownNameError("sort column", by, list(offers.columns), param="sort")
     if limit is not None and limit < 1:
-        raise CostcmpError(f"--limit must be >= 1 (got {limit})")
+        raise InvalidParameterError("limit", f"must be >= 1 (got {limit})")
     keys = [by] + [k for k in ("provider", "region", "instance_type", "pricing") if k != by]
     ascending = [not descending] + [True] * (len(keys) - 1)
     out = offers.sort_values(keys, ascending=ascending, na_position="last", kind="stable")

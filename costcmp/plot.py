@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from costcmp.errors import CostcmpError
+from costcmp.errors import MissingExtraError
+from costcmp.pricing.registry import REGISTRY
 
 if TYPE_CHECKING:
     import pandas as pd
-
-MARKERS = {"aws": "o", "azure": "s"}
-
-
-class MissingExtraError(CostcmpError):
-    """An optional dependency is not installed; the message says which extra to install."""
 
 
 def cost_vs_time(plans: pd.DataFrame, pareto: pd.DataFrame, path: Path, *, title: str) -> Path:
@@ -32,18 +28,16 @@ def cost_vs_time(plans: pd.DataFrame, pareto: pd.DataFrame, path: Path, *, title
 
     fitting = plans[plans["fits"] & plans["cost_usd"].notna()]
     fig, ax = plt.subplots(figsize=(8, 5), dpi=120)
-    for provider, group in fitting.groupby("provider"):
+    for provider, group in fitting.groupby("provider", observed=True):
         ax.scatter(
             group["days"],
             group["cost_usd"],
-            marker=MARKERS.get(str(provider), "^"),
+            marker=REGISTRY[str(provider)].plot_marker,
             alpha=0.55,
             label=str(provider),
         )
     front = pareto.sort_values("days")
-    ax.step(
-        front["days"], front["cost_usd"], where="post", color="black", linewidth=1.2, label="Pareto front"
-    )
+    ax.step(front["days"], front["cost_usd"], where="post", color="black", linewidth=1.2, label="Pareto front")
     ax.scatter(front["days"], front["cost_usd"], facecolors="none", edgecolors="black", s=70)
     ax.set_yscale("log")
     ax.set_xlabel("days to train")
@@ -52,6 +46,12 @@ def cost_vs_time(plans: pd.DataFrame, pareto: pd.DataFrame, path: Path, *, title
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        from costcmp.atomic import atomic_write_bytes
+
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        atomic_write_bytes(path, buffer.getvalue())
+    finally:
+        plt.close(fig)
     return path

@@ -10,6 +10,7 @@ region failed, or the user pressed Ctrl-C, nothing is written.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import Counter
@@ -21,8 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from costcmp import cache
-from costcmp.errors import CostcmpError
-from costcmp.pricing import PriceAdapter, RegionResult
+from costcmp.errors import CostcmpError, InvalidParameterError
+from costcmp.pricing.adapter import PriceAdapter, RegionResult
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,9 +80,7 @@ class RefreshReport:
         return [o for o in self.outcomes if not o.ok]
 
 
-def _fetch(
-    adapter: PriceAdapter, region: str, progress: RefreshProgress
-) -> tuple[RegionOutcome, RegionResult | None]:
+def _fetch(adapter: PriceAdapter, region: str, progress: RefreshProgress) -> tuple[RegionOutcome, RegionResult | None]:
     outcome = RegionOutcome(adapter.name, region)
     progress.region_started(adapter.name, region)
     pages = 0
@@ -95,10 +96,9 @@ def _fetch(
         result = adapter.fetch_region(region, on_page)
         outcome.rows, outcome.pages, outcome.skipped = len(result.rows), result.pages, result.skipped
         outcome.notes = list(result.notes)
-    except CostcmpError as exc:
+    except CostcmpError as exc:  # the adapter's typed failures (API, network, bad data): this region only
         outcome.error = str(exc)
-    except Exception as exc:  # a bug or an unexpected SDK error: contained to this region, reported
-        outcome.error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+        log.info("%s %s failed: %s", adapter.name, region, exc)
     outcome.seconds = time.perf_counter() - start
     return outcome, result
 
@@ -115,11 +115,15 @@ def refresh(
     """Fetch every (provider, region), merge into the current table and write the user cache."""
     import pandas as pd
 
-    if workers < 1:
-        raise CostcmpError(f"--workers must be >= 1 (got {workers})")
+    if not 1 <= workers <= 64:
+        raise InvalidParameterError("workers", f"must be from 1 to 64 (got {workers})")
     progress = progress or SilentProgress()
     regions = regions or {}
-    base = cache.load_snapshot(cache_dir)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cache.StaleDataWarning)  # a refresh is the cure for stale prices
+        base = cache.load_snapshot(cache_dir)
     tasks = [(a, r) for a in adapters for r in (list(regions.get(a.name) or []) or a.default_regions())]
     if not tasks:
         raise CostcmpError("no regions to refresh")
@@ -183,9 +187,7 @@ def _validate_fresh(results: list[tuple[RegionOutcome, RegionResult | None]]) ->
     except SchemaError:
         for outcome, result in live:
             try:
-                result.rows = coerce(
-                    result.rows.reset_index(drop=True), f"{outcome.provider} {outcome.region}"
-                )
+                result.rows = coerce(result.rows.reset_index(drop=True), f"{outcome.provider} {outcome.region}")
             except SchemaError as exc:
                 outcome.error, outcome.rows, result.rows = f"bad data: {exc}", 0, result.rows.iloc[0:0]
         return

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from costcmp.errors import SchemaError
 from costcmp.hardware import CANONICAL_GPUS
+from costcmp.pricing.registry import PROVIDERS
 
 if TYPE_CHECKING:
     import pandas as pd
 
-PROVIDERS: tuple[str, ...] = ("aws", "azure")
 PRICING_KINDS: tuple[str, ...] = ("on_demand", "spot", "reserved_1y", "reserved_3y")
 
 #: column -> (pandas dtype, meaning). Order is the CSV column order.
@@ -51,6 +51,13 @@ SCHEMA_COLUMNS: tuple[str, ...] = tuple(COLUMNS)
 KEY_COLUMNS: tuple[str, ...] = ("provider", "region", "instance_type", "pricing")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def read_dtypes() -> dict[str, Any]:
+    """The schema's dtypes as `pandas.read_csv` takes them."""
+    import pandas as pd
+
+    return {name: (pd.StringDtype() if dtype == "string" else dtype) for name, (dtype, _) in COLUMNS.items()}
 
 
 def empty_offers() -> pd.DataFrame:
@@ -89,16 +96,12 @@ def coerce(df: pd.DataFrame, origin: str, *, first_line: int = 2) -> pd.DataFram
                 raise SchemaError(origin, "missing value", line=i + first_line, field=name)
             if (numeric != numeric.round()).any():
                 i = int((numeric != numeric.round()).to_numpy().nonzero()[0][0])
-                raise SchemaError(
-                    origin, f"not a whole number: {col.iloc[i]!r}", line=i + first_line, field=name
-                )
+                raise SchemaError(origin, f"not a whole number: {col.iloc[i]!r}", line=i + first_line, field=name)
             out[name] = numeric.astype("int64")
         elif dtype == "Int64":
             if (numeric.notna() & (numeric != numeric.round())).any():
                 i = int((numeric.notna() & (numeric != numeric.round())).to_numpy().nonzero()[0][0])
-                raise SchemaError(
-                    origin, f"not a whole number: {col.iloc[i]!r}", line=i + first_line, field=name
-                )
+                raise SchemaError(origin, f"not a whole number: {col.iloc[i]!r}", line=i + first_line, field=name)
             out[name] = numeric.round().astype("Int64")
         else:
             out[name] = numeric.astype("float64")

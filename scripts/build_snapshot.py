@@ -39,8 +39,7 @@ def build(facts: Path = FACTS) -> tuple[pd.DataFrame, dict]:
     orphans = merged[merged["gpu_count"].isna()]
     if not orphans.empty:
         raise SystemExit(
-            f"prices.csv names instance types missing from instances.csv: "
-            f"{sorted(set(orphans['instance_type']))}"
+            f"prices.csv names instance types missing from instances.csv: {sorted(set(orphans['instance_type']))}"
         )
     merged["as_of"] = merged["source_key"].map(lambda k: sources[k]["as_of"])
     merged["source"] = merged["source_key"].map(lambda k: sources[k]["source"])
@@ -58,8 +57,7 @@ def build(facts: Path = FACTS) -> tuple[pd.DataFrame, dict]:
                 "as_of_oldest": str(group["as_of"].min()),
                 "as_of_newest": str(group["as_of"].max()),
                 "sources": {
-                    key: sources[key]
-                    for key in sorted(set(prices.loc[prices["provider"] == provider, "source_key"]))
+                    key: sources[key] for key in sorted(set(prices.loc[prices["provider"] == provider, "source_key"]))
                 },
             }
             for provider, group in offers.groupby("provider")
@@ -70,18 +68,14 @@ def build(facts: Path = FACTS) -> tuple[pd.DataFrame, dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check", action="store_true", help="compare with the shipped files instead of writing"
-    )
+    parser.add_argument("--check", action="store_true", help="compare with the shipped files instead of writing")
     parser.add_argument("--out", type=Path, default=ROOT / "pricing_cache")
     args = parser.parse_args(argv)
     offers, meta = build()
     if args.check:
         shipped = cache.load_directory(args.out, "shipped")
         same = cache.offers_csv_bytes(offers) == cache.offers_csv_bytes(shipped.offers)
-        same = (
-            same and {k: v for k, v in shipped.meta.items() if k not in ("format", "offers_sha256")} == meta
-        )
+        same = same and {k: v for k, v in shipped.meta.items() if k not in ("format", "offers_sha256")} == meta
         print("shipped snapshot is up to date" if same else "shipped snapshot differs from a fresh build")
         return 0 if same else 1
     cache.write_snapshot(args.out, offers, meta)

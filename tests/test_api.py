@@ -21,3 +21,47 @@ def test_load_offers_returns_a_filtered_dataframe() -> None:
 def test_gpu_specs_returns_a_dataframe() -> None:
     specs = costcmp.gpu_specs().set_index("name")
     assert specs.loc["H100", "bf16_tflops"] == 989.4
+
+
+def test_import_is_cheap() -> None:
+    """`import costcmp` loads neither numpy nor pandas (nor rich, nor a cloud SDK)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, costcmp; costcmp.PROVIDERS; costcmp.CostcmpError; "
+        "print(sorted(m for m in ('numpy', 'pandas', 'rich', 'boto3', 'azure') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_public_api_is_explicit_and_lazy() -> None:
+    import importlib
+
+    assert set(costcmp.__all__) == set(costcmp._LAZY) | {"__version__"}
+    for name, module in costcmp._LAZY.items():
+        assert getattr(importlib.import_module(module), name) is getattr(costcmp, name)
+    assert callable(costcmp.price_cluster) and callable(costcmp.write_report_bundle)
+
+
+def test_stale_prices_warn_api_users(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Loading prices older than 30 days emits StaleDataWarning (a UserWarning) through `warnings`."""
+    import datetime
+
+    import pytest
+
+    from costcmp import cache
+
+    assert issubclass(costcmp.StaleDataWarning, UserWarning)
+    newest = max(cache.load_directory(cache.shipped_dir(), "shipped").offers["as_of"])
+    later = datetime.date.fromisoformat(newest) + datetime.timedelta(days=cache.STALE_AFTER_DAYS + 1)
+
+    class Later(datetime.date):
+        @classmethod
+        def today(cls) -> datetime.date:
+            return later
+
+    monkeypatch.setattr(cache, "date", Later)
+    with pytest.warns(costcmp.StaleDataWarning, match="days old"):
+        costcmp.load_offers(gpu="H100")

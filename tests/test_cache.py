@@ -15,9 +15,7 @@ from tests.conftest import make_offer
 
 
 def user_offers() -> pd.DataFrame:
-    return coerce(
-        pd.DataFrame([make_offer(usd_per_hour=50.0, usd_per_gpu_hour=6.25, source="refresh test")]), "test"
-    )
+    return coerce(pd.DataFrame([make_offer(usd_per_hour=50.0, usd_per_gpu_hour=6.25, source="refresh test")]), "test")
 
 
 def test_shipped_snapshot_loads_by_default(isolated_env: Path) -> None:

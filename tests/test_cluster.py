@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from costcmp.cli import main
-from costcmp.cluster import CLUSTER_PRESETS, cluster_table, threads_per_core, with_cores
+from costcmp.cluster import CLUSTER_PRESETS, cluster_costs, threads_per_core, with_cores
 from costcmp.top500 import HPL_EFFICIENCY, LISTS, placement
 from tests.conftest import make_offer
 
@@ -67,14 +67,14 @@ def test_core_price_only_for_cpu_rows(offers: pd.DataFrame) -> None:
 
 
 def test_partial_instance_rounds_up_and_says_so(offers: pd.DataFrame) -> None:
-    row = on_demand(cluster_table(offers, gpu="h100", gpus=10))
+    row = on_demand(cluster_costs(offers, gpu="h100", gpus=10))
     assert (row["gpu_instances"], row["gpus"], row["gpu_cores"]) == (2, 16, 192)
     assert row["cpu_instances"] == 0 and row["usd_per_hour"] == pytest.approx(2 * 55.04)
     assert "6 GPUs more than asked" in row["notes"]
 
 
 def test_cpu_top_up_is_cheapest_per_core_in_the_same_region(offers: pd.DataFrame) -> None:
-    row = on_demand(cluster_table(offers, gpu="H100", gpus=16, cpu_cores=1000))
+    row = on_demand(cluster_costs(offers, gpu="H100", gpus=16, cpu_cores=1000))
     # 2 GPU servers bring 192 cores; 808 remain -> ceil(808 / 192) = 5 x c7a (not the us-west-2 one).
     assert row["cpu_instance_type"] == "c7a.48xlarge" and row["cpu_instances"] == 5
     assert row["total_cores"] == 192 + 5 * 192
@@ -85,12 +85,12 @@ def test_cpu_top_up_is_cheapest_per_core_in_the_same_region(offers: pd.DataFrame
 
 
 def test_gpu_cores_can_cover_the_cpu_need(offers: pd.DataFrame) -> None:
-    row = on_demand(cluster_table(offers, gpu="H100", gpus=16, cpu_cores=150))
+    row = on_demand(cluster_costs(offers, gpu="H100", gpus=16, cpu_cores=150))
     assert row["cpu_instances"] == 0 and row["total_cores"] == 192
 
 
 def test_spot_gpus_top_up_at_on_demand_when_no_spot_cpu(offers: pd.DataFrame) -> None:
-    table = cluster_table(offers, gpu="H100", gpus=8, cpu_cores=500)
+    table = cluster_costs(offers, gpu="H100", gpus=8, cpu_cores=500)
     spot = table[table["pricing"] == "spot"].iloc[0]
     assert spot["cpu_instance_type"] == "c7a.48xlarge"
     assert spot["usd_per_hour"] == pytest.approx(20.0 + 3 * 9.85344)
@@ -99,22 +99,18 @@ def test_spot_gpus_top_up_at_on_demand_when_no_spot_cpu(offers: pd.DataFrame) ->
 
 def test_region_without_cpu_prices_leaves_cost_unknown() -> None:
     offers = pd.DataFrame([make_offer(region="eu-west-1")])
-    row = cluster_table(offers, gpu="H100", gpus=8, cpu_cores=500).iloc[0]
+    row = cluster_costs(offers, gpu="H100", gpus=8, cpu_cores=500).iloc[0]
     assert math.isnan(row["usd_per_hour"]) and "CPU top-up not priced" in row["notes"]
 
 
-@pytest.mark.parametrize(
-    ("required", "ok", "note"), [(400, True, ""), (3200, True, ""), (6400, False, "below")]
-)
-def test_network_requirement_flags_slow_servers(
-    offers: pd.DataFrame, required: float, ok: bool, note: str
-) -> None:
-    row = on_demand(cluster_table(offers, gpu="H100", gpus=8, network_gbps=required))
+@pytest.mark.parametrize(("required", "ok", "note"), [(400, True, ""), (3200, True, ""), (6400, False, "below")])
+def test_network_requirement_flags_slow_servers(offers: pd.DataFrame, required: float, ok: bool, note: str) -> None:
+    row = on_demand(cluster_costs(offers, gpu="H100", gpus=8, network_gbps=required))
     assert bool(row["network_ok"]) is ok and note in row["notes"]
 
 
 def test_peak_and_rmax_for_ten_thousand_v100s(shipped_offers: pd.DataFrame) -> None:
-    row = cluster_table(shipped_offers, gpu="V100-32GB", gpus=10_000).iloc[0]
+    row = cluster_costs(shipped_offers, gpu="V100-32GB", gpus=10_000).iloc[0]
     assert row["fp64_pflops"] == pytest.approx(78.0)  # 7.8 TFLOP/s FP64 per V100 SXM2
     assert row["bf16_pflops"] == pytest.approx(1250.0)  # 125 TFLOP/s FP16 tensor
     assert row["rmax_pflops_est"] == pytest.approx(78.0 * 148_600 / 200_794.9)
@@ -204,9 +200,7 @@ def test_missing_reserved_kind_warns(capsys: pytest.CaptureFixture[str]) -> None
     args = ["cluster", "--gpu", "H100", "--gpus", "16384", "--provider", "aws,azure"]
     code, out, err = run(capsys, *args, "--pricing", "on_demand,reserved_3y")
     assert code == 0 and "no reserved_3y prices in the data for H100" in err
-    code, out, _ = run(
-        capsys, *args, "--pricing", "reserved_3y", "--commit-discount", "3y=50%", "--format", "csv"
-    )
+    code, out, _ = run(capsys, *args, "--pricing", "reserved_3y", "--commit-discount", "3y=50%", "--format", "csv")
     table = pd.read_csv(io.StringIO(out))
     assert code == 0 and set(table["pricing"]) == {"reserved_3y"} and (table["gpus"] == 16384).all()
 
@@ -214,21 +208,22 @@ def test_missing_reserved_kind_warns(capsys: pytest.CaptureFixture[str]) -> None
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["cluster"], "--gpu and --gpus"),
-        (["cluster", "--gpu", "H100", "--gpus", "0"], "--gpus must be >= 1"),
-        (["cluster", "--gpu", "H100", "--gpus", "8", "--cpu-cores", "-1"], "--cpu-cores must be >= 0"),
+        (["cluster"], "--gpu is missing"),
+        (["cluster", "--gpu", "H100"], "--gpus is missing"),
+        (["cluster", "--gpu", "H100", "--gpus", "0"], "--gpus must be"),
+        (["cluster", "--gpu", "H100", "--gpus", "1e30"], "--gpus must be at most"),
+        (["cluster", "--gpu", "H100", "--gpus", "8.5"], "--gpus must be a whole number"),
+        (["cluster", "--gpu", "H100", "--gpus", "8", "--cpu-cores", "-1"], "--cpu-cores must be a whole number"),
         (["cluster", "--gpu", "H100", "--gpus", "8", "--hpl-efficiency", "2"], "--hpl-efficiency"),
         (["cluster", "--gpu", "H100", "--gpus", "8", "--hpl-efficiency", "0"], "--hpl-efficiency"),
         (["cluster", "--gpu", "H100", "--gpus", "8", "--network-gbps", "-1"], "--network-gbps must be > 0"),
         (["prices", "--cpu", "--sort", "nope"], "usd_per_core_hour"),
         (["cluster", "--cluster-preset", "summit"], "msft-openai-2020"),
         (["cluster", "--gpu", "H900", "--gpus", "8"], "H900"),
-        (["prices", "--cpu", "--gpu", "H100"], "drop --gpu"),
+        (["prices", "--cpu", "--gpu", "H100"], "--cpu and --gpu conflict"),
     ],
 )
-def test_bad_input_is_one_line_exit_2(
-    capsys: pytest.CaptureFixture[str], args: list[str], words: str
-) -> None:
+def test_bad_input_is_one_line_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], words: str) -> None:
     code, out, err = run(capsys, *args)
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and words in err
 
@@ -245,14 +240,12 @@ def test_prices_cpu_lists_cores_and_core_price(capsys: pytest.CaptureFixture[str
 
 
 @pytest.mark.parametrize("width", [100, 200])
-def test_cluster_table_fits_the_terminal_and_says_shared_notes_once(
-    shipped_offers: pd.DataFrame, width: int
-) -> None:
+def test_cluster_table_fits_the_terminal_and_says_shared_notes_once(shipped_offers: pd.DataFrame, width: int) -> None:
     from rich.console import Console
 
-    from costcmp.render.report import cluster_table as render_table
+    from costcmp.render.cluster_view import cluster_costs_table as render_table
 
-    table = cluster_table(shipped_offers, gpu="V100-32GB", gpus=10_000, cpu_cores=285_000, network_gbps=400)
+    table = cluster_costs(shipped_offers, gpu="V100-32GB", gpus=10_000, cpu_cores=285_000, network_gbps=400)
     buffer = io.StringIO()
     render_table(Console(file=buffer, width=width, color_system=None), table, title="t")
     text = buffer.getvalue()
@@ -261,3 +254,17 @@ def test_cluster_table_fits_the_terminal_and_says_shared_notes_once(
     assert "Not priced, no CPU offer in the data for the top-up: aws ap-northeast-1" in text
     assert "$303.03M" in text  # azure eastus on-demand, per year
     assert ("narrow terminal" in text) is (width == 100)
+
+
+def test_price_cluster_is_the_library_entry_point(shipped_offers: pd.DataFrame) -> None:
+    import costcmp
+
+    table = costcmp.price_cluster(preset="msft-openai-2020", provider="azure", offers=shipped_offers)
+    assert table.attrs["request"]["gpus"] == 10_000 and table.attrs["request"]["preset"] == "msft-openai-2020"
+    assert set(table["provider"]) == {"azure"} and (table["gpu"] == "V100-32GB").all()
+    reserved = costcmp.price_cluster(
+        gpu="H100", gpus=64, pricing="reserved_1y", offers=shipped_offers, commit_discounts={"reserved_1y": 0.3}
+    )
+    assert set(reserved["pricing"]) == {"reserved_1y"} and reserved.attrs["missing_pricing"] == []
+    empty = costcmp.price_cluster(gpu="H100", gpus=8, pricing="reserved_3y", offers=shipped_offers)
+    assert empty.empty and empty.attrs["missing_pricing"] == ["reserved_3y"]

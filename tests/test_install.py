@@ -36,9 +36,7 @@ def test_non_editable_install_finds_the_snapshot(tmp_path: Path) -> None:
         "import costcmp, sys; from costcmp.cli import main; print(costcmp.__file__); "
         "sys.exit(main(['prices', '--gpu', 'H100', '--format', 'csv']))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     first, *rows = result.stdout.splitlines()
     assert first.startswith(str(target))

@@ -16,9 +16,7 @@ def test_gpu_filter_accepts_aliases_and_lists(shipped_offers: pd.DataFrame) -> N
 
 
 def test_provider_region_pricing_filters(shipped_offers: pd.DataFrame) -> None:
-    rows = offers.filter_offers(
-        shipped_offers, provider="azure", region=["eastus", "westeurope"], pricing="spot"
-    )
+    rows = offers.filter_offers(shipped_offers, provider="azure", region=["eastus", "westeurope"], pricing="spot")
     assert not rows.empty
     assert set(rows["provider"]) == {"azure"}
     assert set(rows["region"]) <= {"eastus", "westeurope"}
@@ -45,13 +43,13 @@ def test_min_gpus_and_min_gpu_memory(shipped_offers: pd.DataFrame) -> None:
         ({"region": "us-east-9"}, UnknownNameError, "Did you mean"),
         ({"provider": "azure", "region": "us-east-1"}, UnknownNameError, "unknown region"),
         ({"pricing": "preemptible"}, UnknownNameError, "Valid pricing kinds"),
-        ({"min_gpus": -1}, CostcmpError, "--min-gpus"),
-        ({"min_gpu_memory": float("nan")}, CostcmpError, "--min-gpu-memory"),
+        ({"min_gpus": -1}, CostcmpError, "min_gpus"),
+        ({"min_gpu_memory": float("nan")}, CostcmpError, "min_gpu_memory"),
+        ({"gpu": ",,,"}, CostcmpError, "gpu has an empty name"),
+        ({"gpu": ""}, CostcmpError, "gpu has an empty name"),
     ],
 )
-def test_bad_filters_raise_typed_errors(
-    shipped_offers: pd.DataFrame, kwargs: dict, error: type, words: str
-) -> None:
+def test_bad_filters_raise_typed_errors(shipped_offers: pd.DataFrame, kwargs: dict, error: type, words: str) -> None:
     with pytest.raises(error, match=words):
         offers.filter_offers(shipped_offers, **kwargs)
 
@@ -74,15 +72,13 @@ def test_missing_values_sort_last(shipped_offers: pd.DataFrame) -> None:
 def test_unknown_sort_column_and_bad_limit(shipped_offers: pd.DataFrame) -> None:
     with pytest.raises(UnknownNameError, match="sort column"):
         offers.sort_offers(shipped_offers, "price")
-    with pytest.raises(CostcmpError, match="--limit"):
+    with pytest.raises(CostcmpError, match="limit"):
         offers.sort_offers(shipped_offers, "usd_per_hour", limit=0)
 
 
 def test_price_performance_column(shipped_offers: pd.DataFrame) -> None:
     rows = offers.with_derived(
-        offers.filter_offers(
-            shipped_offers, gpu="H100", region="us-east-1", pricing="on_demand", provider="aws"
-        )
+        offers.filter_offers(shipped_offers, gpu="H100", region="us-east-1", pricing="on_demand", provider="aws")
     )
     p5 = rows.set_index("instance_type").loc["p5.48xlarge"]
     assert p5["peak_pflops_16bit"] == pytest.approx(8 * 989.4 / 1000)
@@ -92,5 +88,7 @@ def test_price_performance_column(shipped_offers: pd.DataFrame) -> None:
 
 
 def test_split_names() -> None:
-    assert offers.split_names(["a,b", " c ", ""]) == ["a", "b", "c"]
+    assert offers.split_names(["a,b", " c "]) == ["a", "b", "c"]
+    with pytest.raises(CostcmpError, match="empty name"):
+        offers.split_names(["a,b", ""])
     assert offers.split_names(None) == []

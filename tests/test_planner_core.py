@@ -69,9 +69,7 @@ def test_slower_network_derates_the_motivating_case() -> None:
 
     # 100 Gbps by hand: 2 pipeline stages (272 GB of states over 192 GiB usable per instance), 625 replicas.
     stages, replicas = 2, 1250 / 2
-    t_comm = (
-        2 * (replicas - 1) / replicas * (2 * 17e9 / stages) / (100e9 / 8 * 0.8) + 2 * (replicas - 1) * 10e-6
-    )
+    t_comm = 2 * (replicas - 1) / replicas * (2 * 17e9 / stages) / (100e9 / 8 * 0.8) + 2 * (replicas - 1) * 10e-6
     t_comp = 6 * 17e9 * A.GLOBAL_BATCH_TOKENS / (10_000 * 125e12 * 0.24)
     expected = t_comp / (t_comp + max(0.0, t_comm - 0.6 * t_comp))
     assert r.loc[1, "pipeline_stages"] == stages
@@ -98,9 +96,7 @@ def test_daly_factor() -> None:
 
 def test_spot_gets_worse_with_more_instances() -> None:
     w = build_workload(params="70B", tokens="2T")
-    rows = pd.concat(
-        [grid(pricing="spot", usd_per_hour=12.69, gpus=g) for g in (64, 1024, 8000)], ignore_index=True
-    )
+    rows = pd.concat([grid(pricing="spot", usd_per_hour=12.69, gpus=g) for g in (64, 1024, 8000)], ignore_index=True)
     r = evaluate(rows, w, Assumptions())
     assert np.all(np.diff(r["spot_factor"].to_numpy()) > 0)
     assert r.loc[2, "spot_factor"] > 1.25  # 1,000 instances: rightly a bad idea
@@ -128,24 +124,24 @@ def test_discount_and_fp8() -> None:
 
 def test_ideal_gpu_hours() -> None:
     w = build_workload(params="7B", tokens="100B")
-    assert ideal_gpu_hours(w, "H100", Assumptions()) == pytest.approx(
-        6 * 7e9 * 1e11 / (989.4e12 * 0.34) / 3600
-    )
+    assert ideal_gpu_hours(w, "H100", Assumptions()) == pytest.approx(6 * 7e9 * 1e11 / (989.4e12 * 0.34) / 3600)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "words"),
     [
-        ({"mfu": 1.5}, "--mfu"),
-        ({"goodput": 0}, "--goodput"),
-        ({"precision": "fp4"}, "--precision"),
-        ({"discount": 1.0}, "--discount"),
+        ({"mfu": 1.5}, "mfu"),
+        ({"goodput": 0}, "goodput"),
+        ({"precision": "fp4"}, "precision"),
+        ({"discount": 1.0}, "discount"),
         ({"commit_discounts": {"reserved_2y": 0.1}}, "unknown term"),
-        ({"interruptions_per_hour": -1}, "--interruptions-per-hour"),
+        ({"interruptions_per_hour": -1}, "interruptions_per_hour"),
     ],
 )
 def test_bad_assumptions(kwargs: dict, words: str) -> None:
-    from costcmp.errors import CostcmpError
+    """Library errors name the parameter as the library spells it, never a CLI flag."""
+    from costcmp.errors import InvalidParameterError
 
-    with pytest.raises(CostcmpError, match=words):
+    with pytest.raises(InvalidParameterError, match=words) as caught:
         Assumptions(**kwargs)
+    assert caught.value.param == next(iter(kwargs)) and "--" not in str(caught.value)

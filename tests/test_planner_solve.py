@@ -32,7 +32,8 @@ def test_non_fitting_rows_rank_last_with_minimum(shipped_offers: pd.DataFrame) -
     fits = result["fits"].to_numpy()
     assert fits[0] and not fits[-1] and list(fits) == sorted(fits, reverse=True)
     assert (result.loc[~result["fits"], "min_gpus_to_fit"] == 101).all()
-    assert result.loc[~result["fits"], "notes"].str.contains(">= 101 GPUs").all()
+    notes = costcmp.plan_notes(result[~result["fits"]])
+    assert notes and all(">= 101 GPUs" in note for note in notes)
 
 
 def test_deadline_finds_the_fewest_instances(shipped_offers: pd.DataFrame) -> None:
@@ -93,9 +94,7 @@ def test_impossible_deadline_names_the_fastest(shipped_offers: pd.DataFrame) -> 
 
 
 def test_budget_finds_the_fastest_affordable(shipped_offers: pd.DataFrame) -> None:
-    result = plan(
-        model="llama2-7b", gpu="H100", budget="150k", provider="aws", pricing="spot", offers=shipped_offers
-    )
+    result = plan(model="llama2-7b", gpu="H100", budget="150k", provider="aws", pricing="spot", offers=shipped_offers)
     assert (result["cost_usd"] <= 150e3).all() and result["days"].is_monotonic_increasing
     top = result.iloc[0]
     per = int(top["gpus"] // top["instances"])
@@ -113,9 +112,7 @@ def test_budget_finds_the_fastest_affordable(shipped_offers: pd.DataFrame) -> No
 
 
 def test_tiny_budget_names_the_cheapest(shipped_offers: pd.DataFrame) -> None:
-    with pytest.raises(
-        PlanInfeasibleError, match=r"a budget of \$10 buys no complete run; the cheapest is \$"
-    ):
+    with pytest.raises(PlanInfeasibleError, match=r"a budget of \$10 buys no complete run; the cheapest is \$"):
         plan(model="llama2-70b", gpu="H100", budget=10, offers=shipped_offers)
 
 
@@ -135,7 +132,9 @@ def test_commit_discount_estimates_and_reserved_term(shipped_offers: pd.DataFram
     p5 = result[result["instance_type"] == "p5.48xlarge"].iloc[0]
     assert p5["estimate"] and p5["usd_per_hour"] == pytest.approx(55.04 * 0.65)
     assert p5["cost_usd"] == pytest.approx(8760 * 55.04 * 0.65 * 8)
-    assert "estimate: on-demand -35%" in p5["notes"] and "bills the whole 1y term" in p5["notes"]
+    assert p5["term_used"] < 1 and p5["commitment_usd"] == pytest.approx(p5["cost_usd"])
+    note = costcmp.plan_notes(result[result["instance_type"] == "p5.48xlarge"].head(1))[0]
+    assert "estimate: on-demand -35%" in note and "bills the whole 1y term" in note
     without = plan(
         params="7B",
         tokens="100B",
@@ -149,9 +148,7 @@ def test_commit_discount_estimates_and_reserved_term(shipped_offers: pd.DataFram
 
 
 def test_pareto_front_has_no_dominated_rows(shipped_offers: pd.DataFrame) -> None:
-    result = plan(
-        model="llama2-70b", gpu="A100-80GB,H100", gpus=[256, 1024, 4096], pareto=True, offers=shipped_offers
-    )
+    result = plan(model="llama2-70b", gpu="A100-80GB,H100", gpus=[256, 1024, 4096], pareto=True, offers=shipped_offers)
     assert len(result) >= 2
     cost, days = result["cost_usd"].to_numpy(), result["days"].to_numpy()
     for i in range(len(result)):
@@ -161,14 +158,33 @@ def test_pareto_front_has_no_dominated_rows(shipped_offers: pd.DataFrame) -> Non
 
 
 def test_request_errors(shipped_offers: pd.DataFrame) -> None:
-    with pytest.raises(costcmp.CostcmpError, match="say how many GPUs"):
+    with pytest.raises(costcmp.InvalidParameterError, match="say how many GPUs"):
         plan(model="llama2-7b", gpu="H100", offers=shipped_offers)
-    with pytest.raises(costcmp.CostcmpError, match="not both"):
+    with pytest.raises(costcmp.ConflictingParametersError, match="deadline and budget"):
         plan(model="llama2-7b", gpu="H100", deadline="7d", budget="1M", offers=shipped_offers)
-    with pytest.raises(costcmp.CostcmpError, match="--gpus must be between"):
+    with pytest.raises(costcmp.ConflictingParametersError, match="gpus and budget"):
+        plan(model="llama2-7b", gpu="H100", gpus=8, budget="1M", offers=shipped_offers)
+    with pytest.raises(costcmp.InvalidParameterError, match="gpus must be") as caught:
         plan(model="llama2-7b", gpu="H100", gpus=0, offers=shipped_offers)
-    with pytest.raises(costcmp.CostcmpError, match="no GPU offers"):
-        plan(model="llama2-7b", gpu="B200", provider="azure", gpus=8, offers=shipped_offers)
+    assert caught.value.param == "gpus"
+    with pytest.raises(costcmp.InvalidParameterError, match="gpus must be between"):
+        plan(model="llama2-7b", gpu="H100", gpus=10**9, offers=shipped_offers)
+    empty = plan(model="llama2-7b", gpu="B200", provider="azure", gpus=8, offers=shipped_offers)
+    assert empty.empty and "no GPU offer" in empty.attrs["empty_reason"]
+
+
+def test_deadline_means_days_for_every_input_type(shipped_offers: pd.DataFrame) -> None:
+    args = {"model": "llama2-7b", "gpu": "H100", "provider": "aws", "region": "us-east-1", "offers": shipped_offers}
+    as_text, as_number, with_unit = (plan(deadline=d, **args) for d in ("30", 30, "30d"))
+    assert as_text.attrs["deadline_hours"] == as_number.attrs["deadline_hours"] == 720
+    assert list(as_text["gpus"]) == list(as_number["gpus"]) == list(with_unit["gpus"])
+
+
+def test_name_columns_are_categorical(shipped_offers: pd.DataFrame) -> None:
+    result = plan(model="llama2-7b", gpu="H100,A100", gpus=[64, 128], offers=shipped_offers)
+    for column in ("provider", "region", "instance_type", "gpu", "pricing"):
+        assert isinstance(result[column].dtype, pd.CategoricalDtype), column
+    assert result["idle_gpus"].dtype == "int64" and result["fits"].dtype == bool
 
 
 def test_candidates_cover_the_range() -> None:

@@ -215,9 +215,9 @@ def test_instance_types_missing_from_ec2_fall_back_to_declared_tables() -> None:
     s.ec2_stub.add_response("describe_instance_types", {"InstanceTypes": []}, {"InstanceTypes": ANY})
     s.ec2_stub.add_response("describe_spot_price_history", {"SpotPriceHistory": [], "NextToken": ""}, None)
     with s.pricing_stub, s.ec2_stub:
-        result = AwsAdapter(
-            s.factory, sleep=lambda _: None, now=lambda: NOW, overlap_ec2_calls=False
-        ).fetch_region("us-east-1", lambda _: None)
+        result = AwsAdapter(s.factory, sleep=lambda _: None, now=lambda: NOW, overlap_ec2_calls=False).fetch_region(
+            "us-east-1", lambda _: None
+        )
     row = result.rows.iloc[0]
     assert row["gpu"] == "L40S" and row["gpu_count"] == 1 and row["vcpus"] == 4 and row["memory_gb"] == 32
     assert math.isnan(row["network_gbps"])  # "Up to" states no baseline
@@ -240,9 +240,9 @@ def test_unknown_gpu_models_are_counted_not_dropped_silently() -> None:
     )
     s.ec2_stub.add_response("describe_spot_price_history", {"SpotPriceHistory": [], "NextToken": ""}, None)
     with s.pricing_stub, s.ec2_stub:
-        result = AwsAdapter(
-            s.factory, sleep=lambda _: None, now=lambda: NOW, overlap_ec2_calls=False
-        ).fetch_region("us-east-1", lambda _: None)
+        result = AwsAdapter(s.factory, sleep=lambda _: None, now=lambda: NOW, overlap_ec2_calls=False).fetch_region(
+            "us-east-1", lambda _: None
+        )
     assert result.rows.empty
     assert result.skipped["g5g.xlarge: GPU model 'T4g' is not one costcmp knows"] == 1
 
@@ -250,16 +250,10 @@ def test_unknown_gpu_models_are_counted_not_dropped_silently() -> None:
 def test_persistent_throttling_and_access_denied_fail_the_region() -> None:
     s = Stubbed()
     for _ in range(3):
-        s.pricing_stub.add_client_error(
-            "get_products", service_error_code="ThrottlingException", http_status_code=400
-        )
+        s.pricing_stub.add_client_error("get_products", service_error_code="ThrottlingException", http_status_code=400)
     with s.pricing_stub, pytest.raises(RegionFetchError, match="ThrottlingException"):
-        AwsAdapter(s.factory, sleep=lambda _: None, max_throttle_retries=2).fetch_region(
-            "us-east-1", lambda _: None
-        )
+        AwsAdapter(s.factory, sleep=lambda _: None, max_throttle_retries=2).fetch_region("us-east-1", lambda _: None)
     s = Stubbed()
-    s.pricing_stub.add_client_error(
-        "get_products", service_error_code="AccessDeniedException", http_status_code=400
-    )
+    s.pricing_stub.add_client_error("get_products", service_error_code="AccessDeniedException", http_status_code=400)
     with s.pricing_stub, pytest.raises(RegionFetchError, match="AccessDeniedException"):
         AwsAdapter(s.factory, sleep=lambda _: None).fetch_region("eu-west-1", lambda _: None)

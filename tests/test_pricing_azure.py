@@ -41,17 +41,13 @@ def test_item_rules() -> None:
     assert kinds[(h100, "on_demand")] == 98.32 and kinds[(h100, "spot")] == 30.0
     assert kinds[(h100, "reserved_1y")] == pytest.approx(553_000 / 8760)
     assert kinds[(h100, "reserved_3y")] == pytest.approx(1_240_000 / 26280)
-    assert (
-        classify_item(retail_item(h100, "eastus", 90.0, currency="EUR")) == "currency 'EUR' (asked for USD)"
-    )
+    assert classify_item(retail_item(h100, "eastus", 90.0, currency="EUR")) == "currency 'EUR' (asked for USD)"
     assert classify_item({"armSkuName": h100}) == "malformed item (KeyError)"
 
 
 def test_primary_meter_regions_are_preferred() -> None:
     chosen = choose_prices(r for r in map(classify_item, region_items("eastus")) if not isinstance(r, str))
-    assert (
-        chosen[("Standard_NC24ads_A100_v4", "on_demand")].hourly == 3.673
-    )  # primary 3.673 over secondary 3.9
+    assert chosen[("Standard_NC24ads_A100_v4", "on_demand")].hourly == 3.673  # primary 3.673 over secondary 3.9
 
 
 def test_filter_uses_only_eq_and_or_over_declared_sizes() -> None:
@@ -62,9 +58,7 @@ def test_filter_uses_only_eq_and_or_over_declared_sizes() -> None:
 
 @pytest.fixture
 def retail(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRetailPrices]:
-    fake = FakeRetailPrices(
-        {"eastus": region_items("eastus"), "westeurope": region_items("westeurope")}, page_size=4
-    )
+    fake = FakeRetailPrices({"eastus": region_items("eastus"), "westeurope": region_items("westeurope")}, page_size=4)
     fake.base_url = httpserver.url_for(PATH)
     httpserver.expect_request(PATH).respond_with_handler(fake)
     monkeypatch.setenv("COSTCMP_AZURE_PRICES_URL", fake.base_url)
@@ -107,9 +101,7 @@ def test_429_with_retry_after_and_500_are_retried(httpserver: HTTPServer) -> Non
     httpserver.expect_oneshot_request(PATH).respond_with_data("boom", status=500)
     httpserver.expect_request(PATH).respond_with_json(page)
     slept: list[float] = []
-    result = adapter(base_url=httpserver.url_for(PATH), sleep=slept.append).fetch_region(
-        "eastus", lambda _: None
-    )
+    result = adapter(base_url=httpserver.url_for(PATH), sleep=slept.append).fetch_region("eastus", lambda _: None)
     assert slept == [7.0, 4.0] and len(result.rows) == 1
 
 
@@ -154,13 +146,9 @@ def arm_server(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HTTPServer
         server.stop()
 
 
-def test_resource_skus_add_gpu_counts_and_restrictions(
-    retail: FakeRetailPrices, arm_server: HTTPServer
-) -> None:
+def test_resource_skus_add_gpu_counts_and_restrictions(retail: FakeRetailPrices, arm_server: HTTPServer) -> None:
     path = f"/subscriptions/{SUB}/providers/Microsoft.Compute/skus"
-    second = (
-        arm_server.url_for(path) + "?api-version=2021-07-01&$filter=location%20eq%20%27eastus%27&$skiptoken=2"
-    )
+    second = arm_server.url_for(path) + "?api-version=2021-07-01&$filter=location%20eq%20%27eastus%27&$skiptoken=2"
     first_page = {
         "value": [
             resource_sku("Standard_ND96isr_H100_v5", "eastus", 8, 96, 1900, restricted=True),

@@ -22,9 +22,7 @@ SECRET = "wJalrXUtnFEMI-K7MDENG-costcmp-test-secret"
 @pytest.fixture
 def fake_aws(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
-    with FakeAws(
-        {"us-east-1": region_fixture("us-east-1"), "eu-west-1": region_fixture("eu-west-1")}
-    ) as fake:
+    with FakeAws({"us-east-1": region_fixture("us-east-1"), "eu-west-1": region_fixture("eu-west-1")}) as fake:
         monkeypatch.setenv("AWS_ENDPOINT_URL_PRICING", fake.url)
         monkeypatch.setenv("AWS_ENDPOINT_URL_EC2", fake.url)
         yield fake
@@ -70,9 +68,7 @@ def test_refresh_fills_the_user_cache_and_prices_show_it(
     assert SECRET not in out + err
 
 
-def test_a_failing_region_keeps_its_rows_and_exits_1(
-    fake_aws: FakeAws, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_failing_region_keeps_its_rows_and_exits_1(fake_aws: FakeAws, capsys: pytest.CaptureFixture[str]) -> None:
     fake_aws.fail = {"eu-west-1": (400, "AccessDeniedException")}
     shipped = cache.load_snapshot().offers
     code, out, err = run(capsys, "refresh", "--provider", "aws", "--region", "us-east-1,eu-west-1")
@@ -97,9 +93,7 @@ def test_every_region_failing_writes_nothing(
     assert code == 1 and "Nothing written" in out and not isolated_env.exists()
 
 
-def test_no_credentials_is_one_clear_line(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_no_credentials_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     code, out, err = run(capsys, "refresh", "--provider", "aws")

@@ -13,8 +13,8 @@ from rich.console import Console
 
 from costcmp.cli import main
 from costcmp.planner import Assumptions, plan
-from costcmp.render.report import run_report
-from costcmp.report import build_report, pricing_story
+from costcmp.render.story_view import run_story_view
+from costcmp.story import build_run_story, pricing_story
 
 RUN = ["--model", "turing-nlg-17b", "--tokens", "300B", "--gpu", "V100-32GB,A100-80GB,H100"]
 
@@ -42,7 +42,7 @@ def plans() -> pd.DataFrame:
 def test_report_renders_every_section_at_fixed_width(plans: pd.DataFrame) -> None:
     buffer = io.StringIO()
     console = Console(file=buffer, width=120, color_system=None, force_terminal=False)
-    run_report(console, build_report(plans, ["Prices as of: test data."], {}))
+    run_story_view(console, build_run_story(plans, ["Prices as of: test data."], {}))
     text = buffer.getvalue()
     for words in (
         "turing-nlg-17b: 17.2B parameters x 300B tokens = 3.1e+22 training FLOPs",
@@ -59,7 +59,7 @@ def test_report_renders_every_section_at_fixed_width(plans: pd.DataFrame) -> Non
 
 
 def test_cheapest_and_fastest_are_per_provider(plans: pd.DataFrame) -> None:
-    story = build_report(plans, [], {})
+    story = build_run_story(plans, [], {})
     fitting = plans[plans["fits"]]
     for table, column in ((story.cheapest, "cost_usd"), (story.fastest, "days")):
         assert sorted(table["provider"]) == sorted(set(fitting["provider"]))
@@ -98,7 +98,7 @@ def test_export_bundle(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     prices = pd.read_csv(out_dir / "prices.csv")
     assert set(prices["gpu"]) == {"V100-32GB", "A100-80GB", "H100"} and prices["as_of"].notna().all()
     plan_rows = pd.read_csv(out_dir / "plan.csv")
-    assert {"cost_usd", "days", "gpu_hours", "as_of", "source"} <= set(plan_rows.columns)
+    assert {"cost_usd", "days", "gpu_hours", "as_of", "source", "notes", "idle_gpus"} <= set(plan_rows.columns)
     assert set(plan_rows["gpus"]) == {64, 1024} and plan_rows["source"].notna().all()
 
     summary = json.loads((out_dir / "summary.json").read_text())
@@ -140,14 +140,12 @@ def test_missing_plot_extra_is_a_clear_message(
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["report", "--gpu", "H100"], "--model"),
+        (["report", "--gpu", "H100"], "describe the run"),
         (["report", *RUN, "--gpus", "0"], "--gpus"),
         (["report", *RUN, "--commit-discount", "1y=150%"], "discount"),
     ],
 )
-def test_report_bad_input_is_one_line_exit_2(
-    capsys: pytest.CaptureFixture[str], args: list[str], words: str
-) -> None:
+def test_report_bad_input_is_one_line_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], words: str) -> None:
     code, out, err = run(capsys, *args)
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and words in err
 
@@ -156,4 +154,13 @@ def test_unwritable_export_dir(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     blocker = tmp_path / "file"
     blocker.write_text("")
     code, _, err = run(capsys, "report", *RUN, "--gpus", "64", "--export-dir", str(blocker / "out"))
-    assert code == 2 and err.startswith("costcmp: error: cannot write to")
+    assert code == 2 and err.startswith("costcmp: error: cannot write the report to")
+
+
+def test_bundle_is_a_library_function(plans: pd.DataFrame, tmp_path: Path) -> None:
+    import costcmp
+
+    story = costcmp.build_run_story(plans, ["Prices as of: test data."], {})
+    result = costcmp.write_report_bundle(story, plans.head(0), tmp_path / "bundle", sources={})
+    assert result.written == ["prices.csv", "plan.csv", "summary.json", "cost_vs_time.png"]
+    assert not result.skipped and not [p for p in (tmp_path / "bundle").iterdir() if p.name.startswith(".")]

@@ -123,9 +123,7 @@ def test_bad_cell_names_file_line_and_field(tmp_path: Path, override: dict, fiel
 
 
 def test_duplicate_keys_are_rejected(tmp_path: Path) -> None:
-    path = write_csv(
-        tmp_path / "dup.csv", [make_offer(), make_offer(usd_per_hour=60.0, usd_per_gpu_hour=7.5)]
-    )
+    path = write_csv(tmp_path / "dup.csv", [make_offer(), make_offer(usd_per_hour=60.0, usd_per_gpu_hour=7.5)])
     with pytest.raises(SchemaError, match=r"line 3.*duplicate offer"):
         cache.read_offers(path)
 

@@ -1,10 +1,9 @@
 """The command line: a thin layer that parses options, calls the library and renders.
 
-`costcmp.cli:main` is the console script. Each command module registers its commands on the one Typer
-app when imported; none imports pandas, rich tables or a cloud SDK until its command runs.
+`costcmp.cli:main` is the console script; each command module registers its commands on the parser.
+None imports pandas, rich or a cloud SDK until its command runs.
 """
 
-from costcmp.cli import catalog, planning, refreshing, reporting  # noqa: F401  (registers the commands)
-from costcmp.cli._app import app, main
+from costcmp.cli.app import main
 
-__all__ = ["app", "main"]
+__all__ = ["main"]

@@ -1,7 +1,7 @@
 """The training-run planner: pure functions from a workload and the offer table to time and cost.
 
 `plan()` is the one-call entry point; the pieces (workload, assumptions, core maths, solvers,
-validation) are importable on their own.
+validation) are importable on their own. Results are numbers and flags; `costcmp.describe` words them.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from costcmp.errors import PlanInfeasibleError
 from costcmp.planner.assumptions import Assumptions, parse_commit_discounts
-from costcmp.planner.solve import PLAN_COLUMNS, PlanInfeasibleError, plan_offers
-from costcmp.planner.workload import PRESETS, Workload, build_workload, parse_duration_hours, parse_quantity
+from costcmp.planner.solve import PLAN_COLUMNS, plan_offers
+from costcmp.planner.workload import PRESETS, Workload, build_workload
+from costcmp.units import parse_counts, parse_duration_hours, parse_quantity
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,7 +42,7 @@ def plan(
     layers: int | None = None,
     hidden: int | None = None,
     gpu: str | Iterable[str] | None = None,
-    gpus: int | Iterable[int] | None = None,
+    gpus: int | str | Iterable[int | str] | None = None,
     deadline: str | float | None = None,
     budget: str | float | None = None,
     provider: str | Iterable[str] | None = None,
@@ -53,9 +55,12 @@ def plan(
 ) -> pd.DataFrame:
     """Time, GPU-hours and cost of a training run on every matching offer (a DataFrame, cheapest first).
 
-    Example: ``costcmp.plan(model="llama2-70b", gpu="H100", gpus=1024)``. `deadline` is a duration
-    ("30d", or hours as a number); `budget` is USD ("2M" or a number). `offers` defaults to the freshest
-    price snapshot. The workload and assumptions are in ``result.attrs``.
+    Example: ``costcmp.plan(model="llama2-70b", gpu="H100", gpus=1024)``. `gpus` is a count or several
+    ("256,1024" or a list). `deadline` is a duration: "30d", "36h", "2w", or a number of **days**
+    (the same whether given as 30 or "30"). `budget` is USD ("2M" or a number). `offers` defaults to
+    the freshest price snapshot. Every row carries typed facts (`fits`, `idle_gpus`, `interruptions`,
+    `spot_overhead`, `term_used`, `estimate`, `fp8_fallback`, `network_derate`); the workload and the
+    assumptions are in ``result.attrs``; `costcmp.plan_notes(result)` words the facts.
     """
     from costcmp.offers import filter_offers, resolve_pricing
 
@@ -70,6 +75,9 @@ def plan(
         hidden=hidden,
     )
     used = assumptions or Assumptions()
+    counts = parse_counts(gpus, "gpus")
+    deadline_hours = None if deadline is None else parse_duration_hours(deadline, "deadline")
+    budget_usd = None if budget is None else parse_quantity(budget, "budget")
     if offers is None:
         from costcmp.cache import load_snapshot
 
@@ -77,15 +85,6 @@ def plan(
     # Pricing kinds are applied after reserved estimates are derived from on-demand rows.
     chosen = filter_offers(offers, gpu=gpu, provider=provider, region=region)
     kinds = resolve_pricing(pricing)
-    counts = [gpus] if isinstance(gpus, int) else list(gpus or [])
-    deadline_hours = (
-        None
-        if deadline is None
-        else (float(deadline) if isinstance(deadline, (int, float)) else parse_duration_hours(deadline))
-    )
-    if isinstance(deadline, (int, float)) and not deadline > 0:
-        raise PlanInfeasibleError(f"--deadline must be > 0 (got {deadline})")
-    budget_usd = None if budget is None else parse_quantity(budget, "--budget")
     result = plan_offers(
         chosen,
         workload,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from costcmp.errors import CostcmpError
+from costcmp.errors import InvalidParameterError
+from costcmp.units import parse_percent
 
 GIB = 1024**3
 
@@ -63,11 +64,8 @@ NETWORK_EFFICIENCY = 0.8
 #: Per-hop latency of a ring step, seconds.
 HOP_LATENCY_S = 10e-6
 
-#: Spot interruptions per instance-hour. AWS's Spot Instance Advisor reports the share of capacity
-#: reclaimed in the trailing month in bands (<5%, 5-10%, 10-15%, 15-20%, >20%); large GPU types sit in
-#: the top band, so the default is its lower edge, 20% per month (a floor). Azure publishes no figure
-#: in a form we could source; the same rate is assumed.
-INTERRUPTIONS_PER_INSTANCE_HOUR: dict[str, float] = {"aws": 0.20 / 730, "azure": 0.20 / 730}
+#: Spot interruptions per instance-hour default to each provider's registry figure
+#: (`costcmp.pricing.registry`, with its source); `Assumptions.interruptions_per_hour` overrides it.
 CHECKPOINT_MINUTES = 5.0
 #: Replace the instance, rejoin the job, reload the last checkpoint.
 RESTART_MINUTES = 20.0
@@ -105,33 +103,31 @@ class Assumptions:
                 return
             ok = (low < value if open_low else low <= value) and value <= high
             if not ok or value != value:
-                raise CostcmpError(
-                    f"{name} must be in {'(' if open_low else '['}{low}, {high}] (got {value})"
-                )
+                raise InvalidParameterError(name, f"must be in {'(' if open_low else '['}{low}, {high}] (got {value})")
 
-        check("--mfu", self.mfu, 0.0, 1.0, open_low=True)
-        check("--goodput", self.goodput, 0.0, 1.0, open_low=True)
-        check("--global-batch-tokens", self.global_batch_tokens, 1.0, 1e12)
-        check("memory reserve", self.memory_reserve, 0.0, 0.95)
-        check("communication overlap", self.comm_overlap, 0.0, 1.0)
-        check("network efficiency", self.network_efficiency, 0.0, 1.0, open_low=True)
-        check("--interruptions-per-hour", self.interruptions_per_hour, 0.0, 10.0)
-        check("--checkpoint-minutes", self.checkpoint_minutes, 0.0, 24 * 60.0)
-        check("--restart-minutes", self.restart_minutes, 0.0, 24 * 60.0)
-        check("--discount", self.discount, 0.0, 0.99)
-        check("--max-gpus", self.max_gpus, 1, 10_000_000)
+        check("mfu", self.mfu, 0.0, 1.0, open_low=True)
+        check("goodput", self.goodput, 0.0, 1.0, open_low=True)
+        check("global_batch_tokens", self.global_batch_tokens, 1.0, 1e12)
+        check("memory_reserve", self.memory_reserve, 0.0, 0.95)
+        check("comm_overlap", self.comm_overlap, 0.0, 1.0)
+        check("network_efficiency", self.network_efficiency, 0.0, 1.0, open_low=True)
+        check("interruptions_per_hour", self.interruptions_per_hour, 0.0, 10.0)
+        check("checkpoint_minutes", self.checkpoint_minutes, 0.0, 24 * 60.0)
+        check("restart_minutes", self.restart_minutes, 0.0, 24 * 60.0)
+        check("discount", self.discount, 0.0, 0.99)
+        check("max_gpus", self.max_gpus, 1, 10_000_000)
         if self.precision not in ("bf16", "fp8"):
-            raise CostcmpError(f"--precision must be bf16 or fp8 (got {self.precision!r})")
+            raise InvalidParameterError("precision", f"must be bf16 or fp8 (got {self.precision!r})")
         for kind, value in self.commit_discounts.items():
             if kind not in TERM_HOURS:
-                raise CostcmpError(f"--commit-discount: unknown term {kind!r}; use 1y=..% and/or 3y=..%")
-            check(f"--commit-discount {kind}", value, 0.0, 0.99)
+                raise InvalidParameterError(
+                    "commit_discounts", f"has an unknown term {kind!r}; use 1y=..% and/or 3y=..%"
+                )
+            check("commit_discounts", value, 0.0, 0.99)
 
 
 def parse_commit_discounts(text: str | None) -> dict[str, float]:
     """'1y=35%,3y=55%' -> {'reserved_1y': 0.35, 'reserved_3y': 0.55}."""
-    from costcmp.planner.workload import parse_percent
-
     result: dict[str, float] = {}
     for part in (text or "").split(","):
         if not part.strip():
@@ -139,6 +135,6 @@ def parse_commit_discounts(text: str | None) -> dict[str, float]:
         term, sep, value = part.partition("=")
         kind = {"1y": "reserved_1y", "3y": "reserved_3y"}.get(term.strip().lower())
         if not sep or kind is None:
-            raise CostcmpError(f"--commit-discount: cannot read {part.strip()!r}; write it as 1y=35%,3y=55%")
-        result[kind] = parse_percent(value, f"--commit-discount {term.strip()}")
+            raise InvalidParameterError("commit_discounts", f"cannot read {part.strip()!r}; write it as 1y=35%,3y=55%")
+        result[kind] = parse_percent(value, "commit_discounts")
     return result

@@ -1,5 +1,7 @@
-"""The planner's maths, vectorized over a grid of (offer x GPU count) rows. Pure: no I/O, no printing.
+"""The planner's maths, vectorized over (offer, GPU count) rows. Pure: no I/O, no printing, no words.
 
+Per-offer figures (peak, MFU, memory, network, price, spot rate, term) are computed once on the small
+offer table and gathered by an index array, so a million-row plan costs a few dozen numpy passes.
 For each row:
 
 * **Memory fit.** Model states take 16 bytes/parameter (assumptions.BYTES_PER_PARAM_STATES), sharded
@@ -26,6 +28,7 @@ import numpy as np
 
 from costcmp.hardware import SPECS
 from costcmp.planner import assumptions as A
+from costcmp.pricing.registry import REGISTRY
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
     from costcmp.planner.assumptions import Assumptions
     from costcmp.planner.workload import Workload
 
-#: Columns `evaluate` adds to the grid.
+#: The columns `evaluate` computes for every row (numbers and flags; no text).
 RESULT_COLUMNS = (
     "instances",
     "peak_tflops",
@@ -43,16 +46,22 @@ RESULT_COLUMNS = (
     "pipeline_stages",
     "fits",
     "min_gpus_to_fit",
+    "idle_gpus",
     "spot_factor",
+    "spot_overhead",
     "interruptions",
     "hours",
     "days",
     "gpu_hours",
     "cost_usd",
     "commitment_usd",
+    "term_used",
     "usd_per_million_tokens",
     "effective_usd_per_hour",
+    "fp8_fallback",
 )
+#: Offer columns the maths reads.
+OFFER_INPUTS = ("provider", "gpu", "gpu_count", "gpu_memory_gb", "network_gbps", "pricing", "usd_per_hour")
 
 
 def peak_tflops(gpus: pd.Series, precision: str) -> np.ndarray:
@@ -71,6 +80,14 @@ def mfu_for(gpus: pd.Series, assumptions: Assumptions) -> np.ndarray:
     return gpus.map({g: A.default_mfu(g) for g in A.GENERATION}).to_numpy(dtype="float64")
 
 
+def spot_rates(providers: pd.Series, assumptions: Assumptions) -> np.ndarray:
+    """Spot interruptions per instance-hour per offer: the user's figure, else the provider's default."""
+    if assumptions.interruptions_per_hour is not None:
+        return np.full(len(providers), assumptions.interruptions_per_hour)
+    defaults = {name: spec.spot_interruptions_per_instance_hour for name, spec in REGISTRY.items()}
+    return providers.astype("object").map(defaults).to_numpy(dtype="float64")
+
+
 def daly_spot_factor(rate_per_hour: np.ndarray, checkpoint_h: float, restart_h: float) -> np.ndarray:
     """Expected wall time / useful time with exponential interruptions (Daly 2006) at the optimum interval."""
     rate = np.asarray(rate_per_hour, dtype="float64")
@@ -81,47 +98,68 @@ def daly_spot_factor(rate_per_hour: np.ndarray, checkpoint_h: float, restart_h: 
     mtbf = 1.0 / rate[live]
     delta = checkpoint_h
     x = delta / (2.0 * mtbf)
-    tau = np.where(
-        delta < 2.0 * mtbf, np.sqrt(2.0 * delta * mtbf) * (1 + np.sqrt(x) / 3 + x / 9) - delta, mtbf
-    )
+    tau = np.where(delta < 2.0 * mtbf, np.sqrt(2.0 * delta * mtbf) * (1 + np.sqrt(x) / 3 + x / 9) - delta, mtbf)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         wall = mtbf * np.exp(restart_h / mtbf) * np.expm1((tau + delta) / mtbf) / tau
     factor[live] = np.where(tau > 1e-12, wall, np.exp(restart_h / mtbf))
     return factor
 
 
-def evaluate(grid: pd.DataFrame, workload: Workload, assumptions: Assumptions) -> pd.DataFrame:
-    """Add RESULT_COLUMNS to `grid` (columns: provider, gpu, gpu_count, gpu_memory_gb, network_gbps,
-    pricing, usd_per_hour, gpus). Rows are independent; nothing is filtered or sorted here."""
-    out = grid.copy()
-    gpus = out["gpus"].to_numpy(dtype="float64")
-    per_instance = out["gpu_count"].to_numpy(dtype="float64")
-    instances = np.ceil(gpus / per_instance)
-    peak = peak_tflops(out["gpu"], assumptions.precision) * 1e12
-    mfu = mfu_for(out["gpu"], assumptions)
-    efficiency = mfu * assumptions.goodput
+def offer_figures(offers: pd.DataFrame, assumptions: Assumptions) -> dict[str, np.ndarray]:
+    """Per-offer inputs of the maths, one array each (computed once, gathered per row)."""
+    pricing = offers["pricing"].astype("object").to_numpy()
+    term = np.zeros(len(offers))
+    for kind, term_hours in A.TERM_HOURS.items():
+        term[pricing == kind] = term_hours
+    peak = peak_tflops(offers["gpu"].astype("object"), assumptions.precision)
+    half = peak_tflops(offers["gpu"].astype("object"), "bf16")
+    return {
+        "gpu_count": offers["gpu_count"].to_numpy(dtype="float64"),
+        "usable_memory": offers["gpu_memory_gb"].to_numpy(dtype="float64") * A.GIB * (1 - assumptions.memory_reserve),
+        "network_bytes_per_s": offers["network_gbps"].to_numpy(dtype="float64")
+        * 1e9
+        / 8
+        * assumptions.network_efficiency,
+        "peak": peak * 1e12,
+        "fp8_fallback": (peak == half) if assumptions.precision == "fp8" else np.zeros(len(offers), bool),
+        "mfu": mfu_for(offers["gpu"].astype("object"), assumptions),
+        "rate_usd": offers["usd_per_hour"].to_numpy(dtype="float64") * (1 - assumptions.discount),
+        "spot_rate": np.where(pricing == "spot", np.nan_to_num(spot_rates(offers["provider"], assumptions)), 0.0),
+        "term": term,
+    }
 
-    usable_per_gpu = out["gpu_memory_gb"].to_numpy(dtype="float64") * A.GIB * (1 - assumptions.memory_reserve)
+
+def evaluate_rows(
+    figures: dict[str, np.ndarray],
+    offer_index: np.ndarray,
+    gpus: np.ndarray,
+    workload: Workload,
+    assumptions: Assumptions,
+) -> dict[str, np.ndarray]:
+    """RESULT_COLUMNS for rows (offer `offer_index[i]`, `gpus[i]` GPUs), as arrays."""
+    take = {name: values[offer_index] for name, values in figures.items()}
+    gpus = np.asarray(gpus, dtype="float64")
+    per_instance = take["gpu_count"]
+    instances = np.ceil(gpus / per_instance)
+    peak, mfu = take["peak"], take["mfu"]
+    efficiency = mfu * assumptions.goodput
     tokens = workload.tokens
     batch = assumptions.global_batch_tokens
     if workload.params is not None:
+        usable = take["usable_memory"]
         states = A.BYTES_PER_PARAM_STATES * workload.params
-        min_gpus = np.ceil(states / usable_per_gpu)
+        min_gpus = np.ceil(states / usable)
         fits = gpus >= min_gpus
         seq = workload.seq_len or A.DEFAULT_SEQ_LEN
-        stages = np.maximum(
-            np.ceil(states / (usable_per_gpu * per_instance)), np.ceil(instances * seq / batch)
-        )
+        stages = np.maximum(np.ceil(states / (usable * per_instance)), np.ceil(instances * seq / batch))
         stages = np.clip(stages, 1, instances)
         replicas = instances / stages
         grad_bytes = A.GRADIENT_BYTES_PER_PARAM * workload.params / stages
-        bytes_per_s = out["network_gbps"].to_numpy(dtype="float64") * 1e9 / 8 * assumptions.network_efficiency
-        flops_per_token = (
-            workload.flops / tokens if tokens else 6.0 * (workload.active_params or workload.params)
-        )
+        flops_per_token = workload.flops / tokens if tokens else 6.0 * (workload.active_params or workload.params)
         with np.errstate(divide="ignore", invalid="ignore"):
-            t_comm = 2 * (replicas - 1) / replicas * grad_bytes / bytes_per_s + 2 * (replicas - 1) * (
-                assumptions.hop_latency_s
+            t_comm = (
+                2 * (replicas - 1) / replicas * grad_bytes / take["network_bytes_per_s"]
+                + 2 * (replicas - 1) * assumptions.hop_latency_s
             )
             t_comp = flops_per_token * batch / (gpus * peak * mfu)
             exposed = np.maximum(0.0, t_comm - assumptions.comm_overlap * t_comp)
@@ -129,48 +167,55 @@ def evaluate(grid: pd.DataFrame, workload: Workload, assumptions: Assumptions) -
         derate = np.where(replicas <= 1, 1.0, derate)  # one replica: nothing to synchronise over the network
     else:  # only FLOPs known: neither memory nor gradient traffic can be modelled
         min_gpus = np.ones_like(gpus)
-        fits = np.ones(len(out), dtype=bool)
+        fits = np.ones(len(gpus), dtype=bool)
         stages = np.ones_like(gpus)
         derate = np.ones_like(gpus)
 
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         compute_hours = workload.flops / (gpus * peak * efficiency * derate) / 3600.0
-    pricing = out["pricing"].to_numpy()
-    is_spot = pricing == "spot"
-    if assumptions.interruptions_per_hour is not None:
-        rate = np.full(len(out), assumptions.interruptions_per_hour)
-    else:
-        rate = out["provider"].map(A.INTERRUPTIONS_PER_INSTANCE_HOUR).to_numpy(dtype="float64")
-    job_rate = np.where(is_spot, np.nan_to_num(rate) * instances, 0.0)
-    spot_factor = daly_spot_factor(
-        job_rate, assumptions.checkpoint_minutes / 60, assumptions.restart_minutes / 60
-    )
+    job_rate = take["spot_rate"] * instances
+    spot_factor = daly_spot_factor(job_rate, assumptions.checkpoint_minutes / 60, assumptions.restart_minutes / 60)
     hours = compute_hours * spot_factor
+    term = take["term"]
+    rate_usd = take["rate_usd"]
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        cost = np.maximum(hours, term) * rate_usd * instances
+        term_used = np.where(term > 0, hours / np.where(term > 0, term, 1.0), np.nan)
+    return {
+        "instances": instances.astype("int64"),
+        "peak_tflops": peak / 1e12,
+        "mfu": mfu,
+        "efficiency": efficiency,
+        "network_derate": derate,
+        "pipeline_stages": stages,
+        "fits": fits,
+        "min_gpus_to_fit": min_gpus,
+        "idle_gpus": (instances * per_instance - gpus).astype("int64"),
+        "spot_factor": spot_factor,
+        "spot_overhead": spot_factor - 1.0,
+        "interruptions": job_rate * hours,
+        "hours": hours,
+        "days": hours / 24.0,
+        "gpu_hours": gpus * hours,
+        "cost_usd": cost,
+        "commitment_usd": term * rate_usd * instances,
+        "term_used": term_used,
+        "usd_per_million_tokens": cost / tokens * 1e6 if tokens else np.full(len(gpus), np.nan),
+        "effective_usd_per_hour": rate_usd * instances,
+        "fp8_fallback": take["fp8_fallback"],
+    }
 
-    term = np.zeros(len(out))
-    for kind, term_hours in A.TERM_HOURS.items():
-        term[pricing == kind] = term_hours
-    rate_usd = out["usd_per_hour"].to_numpy(dtype="float64") * (1 - assumptions.discount)
-    billed_hours = np.maximum(hours, term)
-    cost = billed_hours * rate_usd * instances
 
-    out["instances"] = instances.astype("int64")
-    out["peak_tflops"] = peak / 1e12
-    out["mfu"] = mfu
-    out["efficiency"] = efficiency
-    out["network_derate"] = derate
-    out["pipeline_stages"] = stages
-    out["fits"] = fits
-    out["min_gpus_to_fit"] = min_gpus
-    out["spot_factor"] = spot_factor
-    out["interruptions"] = job_rate * hours
-    out["hours"] = hours
-    out["days"] = hours / 24.0
-    out["gpu_hours"] = gpus * hours
-    out["cost_usd"] = cost
-    out["commitment_usd"] = term * rate_usd * instances
-    out["usd_per_million_tokens"] = cost / tokens * 1e6 if tokens else np.nan
-    out["effective_usd_per_hour"] = rate_usd * instances
+def evaluate(grid: pd.DataFrame, workload: Workload, assumptions: Assumptions) -> pd.DataFrame:
+    """`grid` (OFFER_INPUTS plus `gpus`, one row per plan) with RESULT_COLUMNS added.
+
+    Rows are independent; nothing is filtered or sorted. The table form of `evaluate_rows`, for
+    validation and tests; `plan()` gathers per-offer figures instead of repeating offer rows."""
+    out = grid.copy()
+    figures = offer_figures(out, assumptions)
+    rows = evaluate_rows(figures, np.arange(len(out)), out["gpus"].to_numpy(), workload, assumptions)
+    for name, values in rows.items():
+        out[name] = values
     return out
 
 

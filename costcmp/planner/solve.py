@@ -1,15 +1,19 @@
-"""From a workload and the offer table to ranked plans: fixed scales, deadline and budget solvers."""
+"""From a workload and the offer table to ranked plans: fixed scales, deadline and budget solvers.
+
+Everything runs on arrays indexed by offer: a plan row is (offer index, GPU count). The table is
+built once at the end, already sorted, with categorical name columns, so a million-row plan needs a
+few hundred MiB, not gigabytes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from costcmp.errors import CostcmpError
-from costcmp.planner import assumptions as A
-from costcmp.planner.core import evaluate
+from costcmp.errors import ConflictingParametersError, InvalidParameterError, PlanInfeasibleError
+from costcmp.planner.core import evaluate_rows, offer_figures
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -17,6 +21,10 @@ if TYPE_CHECKING:
     from costcmp.planner.assumptions import Assumptions
     from costcmp.planner.workload import Workload
 
+Rows = dict[str, np.ndarray]
+
+#: The plan table's columns, in order: what was chosen, what it takes, and the facts behind each row
+#: (flags and numbers; `costcmp.describe.plan_notes` turns them into words for the rows a person sees).
 PLAN_COLUMNS: tuple[str, ...] = (
     "provider",
     "region",
@@ -34,19 +42,33 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "usd_per_million_tokens",
     "fits",
     "min_gpus_to_fit",
-    "notes",
-)
-#: Written after PLAN_COLUMNS: the rate used, the cluster's hourly bill, spot interruptions, layout, data.
-EXTRA_COLUMNS: tuple[str, ...] = (
+    "idle_gpus",
+    "interruptions",
+    "spot_overhead",
+    "term_used",
+    "estimate",
+    "fp8_fallback",
     "usd_per_hour",
     "effective_usd_per_hour",
-    "interruptions",
     "pipeline_stages",
     "network_gbps",
-    "estimate",
+    "gpu_count",
     "as_of",
     "source",
 )
+#: Columns taken from the offer (the rest are computed); the first five and the last two are categoricals.
+_OFFER_COLUMNS = (
+    "provider",
+    "region",
+    "instance_type",
+    "gpu",
+    "pricing",
+    "network_gbps",
+    "gpu_count",
+    "as_of",
+    "source",
+)
+_CATEGORICAL = ("provider", "region", "instance_type", "gpu", "pricing", "as_of", "source")
 _OFFER_FIELDS = (
     "provider",
     "region",
@@ -62,10 +84,6 @@ _OFFER_FIELDS = (
 )
 
 
-class PlanInfeasibleError(CostcmpError):
-    """No offer can satisfy the request; the message names the nearest thing that works."""
-
-
 def priced_offers(offers: pd.DataFrame, assumptions: Assumptions) -> pd.DataFrame:
     """GPU offers to plan on, plus reserved rows estimated from on-demand where `commit_discounts` asks
     and the data has no real rate of that kind (marked `estimate`)."""
@@ -77,7 +95,7 @@ def priced_offers(offers: pd.DataFrame, assumptions: Assumptions) -> pd.DataFram
 
 
 def expand(offers: pd.DataFrame, gpu_counts: Sequence[int] | np.ndarray) -> pd.DataFrame:
-    """The grid: every offer row with every GPU count (column `gpus`)."""
+    """The grid as a table: every offer row with every GPU count (column `gpus`)."""
     counts = np.asarray(gpu_counts, dtype="int64")
     grid = offers.iloc[np.repeat(np.arange(len(offers)), len(counts))].reset_index(drop=True)
     grid["gpus"] = np.tile(counts, len(offers))
@@ -94,198 +112,182 @@ def _candidate_instances(max_instances: int) -> np.ndarray:
     return np.unique(np.concatenate([small, large[large <= max_instances], [max_instances]]))
 
 
-def _evaluate_instances(
-    offers: pd.DataFrame, instances: np.ndarray, workload: Workload, assumptions: Assumptions
-) -> pd.DataFrame:
-    grid = offers.reset_index(drop=True).copy()
-    grid["gpus"] = instances.astype("int64") * grid["gpu_count"].to_numpy()
-    return evaluate(grid, workload, assumptions)
+class _Evaluator:
+    """Evaluates (offer, instance count) rows of one offer table for one workload."""
+
+    def __init__(self, offers: pd.DataFrame, workload: Workload, assumptions: Assumptions) -> None:
+        self.figures = offer_figures(offers, assumptions)
+        self.per_instance = offers["gpu_count"].to_numpy(dtype="int64")
+        self.workload = workload
+        self.assumptions = assumptions
+
+    def gpus(self, offer_index: np.ndarray, gpus: np.ndarray) -> Rows:
+        rows = evaluate_rows(self.figures, offer_index, gpus, self.workload, self.assumptions)
+        rows["_offer"] = offer_index
+        rows["gpus"] = np.asarray(gpus, dtype="int64")
+        return rows
+
+    def instances(self, offer_index: np.ndarray, instances: np.ndarray) -> Rows:
+        return self.gpus(offer_index, np.asarray(instances, dtype="int64") * self.per_instance[offer_index])
 
 
-def _search(offers: pd.DataFrame, workload: Workload, assumptions: Assumptions, ok: Any, score: Any | None):
-    """Per offer row: scan candidate instance counts, then refine by bisection.
+def _subset(rows: Rows, mask: np.ndarray) -> Rows:
+    return {name: values[mask] for name, values in rows.items()}
 
-    `ok(result) -> bool array` says which evaluated rows satisfy the constraint. With `score` None the
-    smallest satisfying count wins (deadline); otherwise the satisfying count with the lowest score
-    (budget: hours), refined towards larger counts while the constraint holds.
-    Returns (the chosen rows, evaluated; every scanned candidate, for error messages).
+
+def _search(
+    evaluator: _Evaluator,
+    n_offers: int,
+    ok: Callable[[Rows], np.ndarray],
+    by_hours: bool,
+) -> tuple[Rows, Rows]:
+    """Per offer: scan candidate instance counts, then refine by bisection on whole instances.
+
+    `ok(rows) -> bool array` says which rows satisfy the constraint. Without `by_hours` the smallest
+    satisfying count wins (deadline); with it, the satisfying count with the fewest hours (budget),
+    refined towards larger counts while the constraint holds and time does not grow.
+    Returns (the chosen rows; every scanned candidate, for error messages).
     """
-    max_inst = np.maximum(1, assumptions.max_gpus // offers["gpu_count"].to_numpy())
+    max_inst = np.maximum(1, evaluator.assumptions.max_gpus // evaluator.per_instance)
     candidates = _candidate_instances(int(max_inst.max()))
-    grid = expand(offers.reset_index(drop=True).assign(_row=np.arange(len(offers))), candidates)
-    grid = grid.rename(columns={"gpus": "_inst"})
-    grid = grid[grid["_inst"].to_numpy() <= max_inst[grid["_row"].to_numpy()]].reset_index(drop=True)
-    grid["gpus"] = grid["_inst"] * grid["gpu_count"]
-    result = evaluate(grid.drop(columns=["_inst"]), workload, assumptions)
-    result["_inst"] = grid["_inst"].to_numpy()
-    good = ok(result)
-    result["_ok"] = good
-    n = len(offers)
-    chosen = np.full(n, -1, dtype="int64")
-    if score is None:
-        first = result[good].groupby("_row")["_inst"].min()
-        chosen[first.index.to_numpy()] = first.to_numpy()
-    else:
-        feasible = result[good].assign(_score=score(result[good]))
-        best = feasible.sort_values(["_row", "_score", "_inst"]).drop_duplicates("_row")
-        chosen[best["_row"].to_numpy()] = best["_inst"].to_numpy()
-    # Bracket each choice by the neighbouring candidate and bisect on whole instances.
+    offer_index = np.repeat(np.arange(n_offers), len(candidates))
+    inst = np.tile(candidates, n_offers)
+    keep = inst <= max_inst[offer_index]
+    offer_index, inst = offer_index[keep], inst[keep]
+    scanned = evaluator.instances(offer_index, inst)
+    scanned["_inst"] = inst
+    good = ok(scanned)
+    chosen = np.full(n_offers, -1, dtype="int64")
+    if good.any():
+        g_offer, g_inst = offer_index[good], inst[good]
+        keys = (g_inst, scanned["hours"][good], g_offer) if by_hours else (g_inst, g_offer)
+        order = np.lexsort(keys)
+        first = np.unique(g_offer[order], return_index=True)[1]
+        chosen[g_offer[order][first]] = g_inst[order][first]
     rows = np.flatnonzero(chosen > 0)
     if len(rows):
         idx = np.searchsorted(candidates, chosen[rows])
-        if score is None:  # smallest satisfying count lies in (previous candidate, chosen]
+        if not by_hours:  # smallest satisfying count lies in (previous candidate, chosen]
             lo = np.where(idx > 0, candidates[np.maximum(idx - 1, 0)], 0)
             hi = chosen[rows].copy()
         else:  # largest satisfying count lies in [chosen, next candidate)
             lo = chosen[rows].copy()
-            hi = np.where(
-                idx + 1 < len(candidates), candidates[np.minimum(idx + 1, len(candidates) - 1)], lo + 1
-            )
+            hi = np.where(idx + 1 < len(candidates), candidates[np.minimum(idx + 1, len(candidates) - 1)], lo + 1)
             hi = np.minimum(hi, max_inst[rows] + 1)
-        subset = offers.reset_index(drop=True).iloc[rows]
-        base_hours = None
-        if score is not None:
-            base_hours = _evaluate_instances(subset, lo, workload, assumptions)["hours"].to_numpy()
+        base_hours = evaluator.instances(rows, lo)["hours"] if by_hours else None
         while np.any(hi - lo > 1):
-            mid = np.where(hi - lo > 1, (lo + hi) // 2, hi)
-            evaluated = _evaluate_instances(subset, mid, workload, assumptions)
+            open_ = hi - lo > 1
+            mid = np.where(open_, (lo + hi) // 2, hi)
+            evaluated = evaluator.instances(rows, np.maximum(mid, 1))
             passed = ok(evaluated)
-            if score is None:
-                hi = np.where(passed & (hi - lo > 1), mid, hi)
-                lo = np.where(~passed & (hi - lo > 1), mid, lo)
+            if not by_hours:
+                hi, lo = np.where(passed & open_, mid, hi), np.where(~passed & open_, mid, lo)
             else:
-                better = passed & (evaluated["hours"].to_numpy() <= base_hours)
-                lo = np.where(better & (hi - lo > 1), mid, lo)
-                hi = np.where(~better & (hi - lo > 1), mid, hi)
-        chosen[rows] = hi if score is None else lo
+                better = passed & (evaluated["hours"] <= base_hours)
+                lo, hi = np.where(better & open_, mid, lo), np.where(~better & open_, mid, hi)
+        chosen[rows] = lo if by_hours else hi
     picked = np.flatnonzero(chosen > 0)
-    final = _evaluate_instances(
-        offers.reset_index(drop=True).iloc[picked], chosen[picked], workload, assumptions
+    return evaluator.instances(picked, chosen[picked]), scanned
+
+
+def _describe_row(offers: pd.DataFrame, rows: Rows, i: int) -> str:
+    offer = offers.iloc[int(rows["_offer"][i])]
+    return (
+        f"{int(rows['gpus'][i]):,} x {offer['gpu']} on {offer['provider']} {offer['instance_type']} "
+        f"{offer['region']}, {offer['pricing']}, {rows['days'][i]:.3g} days"
     )
-    return final, result
 
 
-def solve_deadline(
-    offers: pd.DataFrame, workload: Workload, assumptions: Assumptions, deadline_hours: float
-) -> pd.DataFrame:
+def solve_deadline(evaluator: _Evaluator, offers: pd.DataFrame, deadline_hours: float) -> Rows:
     """Per offer, the fewest whole instances that fit the model and finish within the deadline."""
 
-    def ok(r: pd.DataFrame) -> np.ndarray:
-        return r["fits"].to_numpy() & (r["hours"].to_numpy() <= deadline_hours)
+    def ok(r: Rows) -> np.ndarray:
+        return r["fits"] & (r["hours"] <= deadline_hours)
 
-    final, scanned = _search(offers, workload, assumptions, ok, None)
-    if final.empty:
-        fastest = scanned[scanned["fits"]].sort_values("hours").head(1)
-        if fastest.empty:
-            raise PlanInfeasibleError(
-                f"no offer can hold the model within --max-gpus {assumptions.max_gpus:,}"
-            )
-        r = fastest.iloc[0]
+    final, scanned = _search(evaluator, len(offers), ok, by_hours=False)
+    if not len(final["gpus"]):
+        fitting = np.flatnonzero(scanned["fits"] & np.isfinite(scanned["hours"]))
+        if not len(fitting):
+            raise PlanInfeasibleError(f"no offer can hold the model within max_gpus {evaluator.assumptions.max_gpus:,}")
+        best = fitting[np.argmin(scanned["hours"][fitting])]
         raise PlanInfeasibleError(
-            f"no offer finishes within {deadline_hours / 24:.3g} days; the fastest is {r['days']:.3g} days "
-            f"on {int(r['gpus']):,} x {r['gpu']} ({r['provider']} {r['instance_type']} {r['region']}, "
-            f"{r['pricing']})"
+            f"no offer finishes within {deadline_hours / 24:.3g} days; the fastest is "
+            f"{_describe_row(offers, scanned, int(best))}"
         )
     return final
 
 
-def solve_budget(
-    offers: pd.DataFrame, workload: Workload, assumptions: Assumptions, budget_usd: float
-) -> pd.DataFrame:
+def solve_budget(evaluator: _Evaluator, offers: pd.DataFrame, budget_usd: float) -> Rows:
     """Per offer, the fastest configuration (whole instances) whose cost stays within the budget."""
 
-    def ok(r: pd.DataFrame) -> np.ndarray:
-        return r["fits"].to_numpy() & (r["cost_usd"].to_numpy() <= budget_usd)
+    def ok(r: Rows) -> np.ndarray:
+        return r["fits"] & (r["cost_usd"] <= budget_usd)
 
-    final, scanned = _search(offers, workload, assumptions, ok, lambda r: r["hours"].to_numpy())
-    if final.empty:
-        cheapest = scanned[scanned["fits"] & scanned["cost_usd"].notna()].sort_values("cost_usd").head(1)
-        if cheapest.empty:
-            raise PlanInfeasibleError(
-                f"no offer can hold the model within --max-gpus {assumptions.max_gpus:,}"
-            )
-        r = cheapest.iloc[0]
+    final, scanned = _search(evaluator, len(offers), ok, by_hours=True)
+    if not len(final["gpus"]):
+        fitting = np.flatnonzero(scanned["fits"] & np.isfinite(scanned["cost_usd"]))
+        if not len(fitting):
+            raise PlanInfeasibleError(f"no offer can hold the model within max_gpus {evaluator.assumptions.max_gpus:,}")
+        best = fitting[np.argmin(scanned["cost_usd"][fitting])]
         raise PlanInfeasibleError(
-            f"a budget of ${budget_usd:,.0f} buys no complete run; the cheapest is ${r['cost_usd']:,.0f} "
-            f"({int(r['gpus']):,} x {r['gpu']} on {r['provider']} {r['instance_type']} {r['region']}, "
-            f"{r['pricing']}, {r['days']:.3g} days)"
+            f"a budget of ${budget_usd:,.0f} buys no complete run; the cheapest is "
+            f"${scanned['cost_usd'][best]:,.0f} ({_describe_row(offers, scanned, int(best))})"
         )
     return final
+
+
+def pareto_mask(fits: np.ndarray, cost: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Rows not beaten on both cost and time by another row (among rows that fit and are priced)."""
+    live = np.flatnonzero(fits & np.isfinite(cost) & np.isfinite(days))
+    order = live[np.lexsort((days[live], cost[live]))]
+    keep = np.zeros(len(fits), dtype=bool)
+    if len(order):
+        ordered_days = days[order]
+        best = np.minimum.accumulate(ordered_days)
+        front = np.ones(len(order), dtype=bool)
+        front[1:] = ordered_days[1:] < best[:-1]
+        keep[order[front]] = True
+    return keep
 
 
 def pareto_front(plans: pd.DataFrame) -> pd.DataFrame:
-    """Rows not beaten on both cost and time by another row (among plans that fit)."""
-    fitting = plans[plans["fits"] & plans["cost_usd"].notna() & plans["days"].notna()]
-    ordered = fitting.sort_values(["cost_usd", "days"], kind="stable")
-    best_days = np.minimum.accumulate(ordered["days"].to_numpy())
-    keep = np.ones(len(ordered), dtype=bool)
-    keep[1:] = ordered["days"].to_numpy()[1:] < best_days[:-1]
-    return ordered[keep]
+    """The plans no other plan beats on both cost and time, cheapest first."""
+    mask = pareto_mask(plans["fits"].to_numpy(bool), plans["cost_usd"].to_numpy(float), plans["days"].to_numpy(float))
+    front = plans[mask]
+    return front.iloc[np.lexsort((front["days"].to_numpy(), front["cost_usd"].to_numpy()))]
 
 
-def _notes(row: Any, workload: Workload, assumptions: Assumptions) -> str:
-    notes: list[str] = []
-    if row.estimate:
-        discount = assumptions.commit_discounts.get(row.pricing, 0.0)
-        notes.append(f"estimate: on-demand -{discount:.0%}")
-    if not row.fits:
-        notes.append(f"needs >= {int(row.min_gpus_to_fit):,} GPUs for model states")
-    idle = int(row.instances) * int(row.gpu_count) - int(row.gpus)
-    if idle > 0:
-        notes.append(f"pays for {idle} idle GPU{'s' if idle > 1 else ''}")
-    if row.network_derate != row.network_derate:
-        notes.append("network speed unknown: multi-instance time not estimated")
-    elif row.network_derate < 0.95:
-        notes.append(
-            f"network-bound: {row.network_derate:.0%} speed at {row.network_gbps:,.0f} Gbps/instance"
-        )
-    if row.pricing == "spot" and row.interruptions > 0:
-        extra = row.spot_factor - 1
-        if row.interruptions < 1:
-            notes.append(f"spot: <1 interruption expected, +{extra:.0%} time for checkpoints")
+def _sort_order(rows: Rows, by_time: bool) -> np.ndarray:
+    """Plans that fit first, then by cost and time (time and cost under a budget); missing values last."""
+    first, second = ("days", "cost_usd") if by_time else ("cost_usd", "days")
+    a, b = rows[first], rows[second]
+    return np.lexsort(
+        (np.nan_to_num(b, nan=np.inf), np.isnan(b), np.nan_to_num(a, nan=np.inf), np.isnan(a), ~rows["fits"])
+    )
+
+
+def build_table(offers: pd.DataFrame, rows: Rows, assumptions: Assumptions, *, by_time: bool) -> pd.DataFrame:
+    """The plan table: rows sorted, offer columns gathered (names as categoricals), PLAN_COLUMNS order."""
+    import pandas as pd
+
+    order = _sort_order(rows, by_time)
+    offer_index = rows["_offer"][order]
+    columns: dict[str, object] = {}
+    for name in _OFFER_COLUMNS:
+        if name in _CATEGORICAL:
+            codes, uniques = pd.factorize(offers[name].astype("object"), sort=True)
+            columns[name] = pd.Categorical.from_codes(codes[offer_index], categories=uniques)
         else:
-            risky = "risky: " if extra > 0.25 else ""
-            every = row.hours / row.interruptions
-            count = round(row.interruptions)
-            noun = "interruption" if count == 1 else "interruptions"
-            notes.append(f"{risky}~{count:,} {noun} (1 per {every:,.1f} h), +{extra:.0%} time")
-    term = A.TERM_HOURS.get(row.pricing)
-    if term and row.hours < term:
-        notes.append(f"bills the whole {row.pricing[-2:]} term ({row.hours / term:.0%} used)")
-    if assumptions.precision == "fp8" and row.peak_tflops == _half(row.gpu):
-        notes.append(f"no FP8 on {row.gpu}: 16-bit peak")
-    if workload.params is None:
-        notes.append("no --params: memory and network not modelled")
-    return "; ".join(notes)
-
-
-def _half(gpu: str) -> float:
-    from costcmp.hardware import SPECS
-
-    return SPECS[gpu].half_precision_tflops
-
-
-def finish(
-    results: pd.DataFrame,
-    workload: Workload,
-    assumptions: Assumptions,
-    *,
-    pareto: bool,
-    by_time: bool = False,
-) -> pd.DataFrame:
-    """Notes, ordering (plans that fit first, then by cost, or by time for budget solves), output columns."""
-    if pareto:
-        results = pareto_front(results)
-    out = results.copy()
-    out["usd_per_hour"] = out["usd_per_hour"] * (1 - assumptions.discount)
-    out["notes"] = [_notes(row, workload, assumptions) for row in out.itertuples(index=False)]
-    order = ["fits", "days", "cost_usd"] if by_time else ["fits", "cost_usd", "days"]
-    out = out.sort_values(order, ascending=[False, True, True], na_position="last", kind="stable")
-    for column in ("efficiency", "network_derate"):
-        out[column] = out[column].round(6)
-    out["gpus"] = out["gpus"].astype("int64")
-    out["min_gpus_to_fit"] = out["min_gpus_to_fit"].astype("int64")
-    return out.loc[:, list(PLAN_COLUMNS + EXTRA_COLUMNS)].reset_index(drop=True)
+            columns[name] = offers[name].to_numpy()[offer_index]
+    columns["estimate"] = offers["estimate"].to_numpy(bool)[offer_index]
+    columns["usd_per_hour"] = offers["usd_per_hour"].to_numpy(float)[offer_index] * (1 - assumptions.discount)
+    for name in PLAN_COLUMNS:
+        if name not in columns:
+            columns[name] = rows[name][order]
+    columns["efficiency"] = np.round(columns["efficiency"], 6)  # type: ignore[call-overload]
+    columns["network_derate"] = np.round(columns["network_derate"], 6)  # type: ignore[call-overload]
+    columns["min_gpus_to_fit"] = np.asarray(columns["min_gpus_to_fit"]).astype("int64")
+    return pd.DataFrame({name: columns[name] for name in PLAN_COLUMNS}, copy=False)
 
 
 def plan_offers(
@@ -304,29 +306,37 @@ def plan_offers(
     `pricing_kinds` (empty: all) is applied after reserved estimates are derived from on-demand rows.
     """
     if deadline_hours is not None and budget_usd is not None:
-        raise CostcmpError("give --deadline or --budget, not both")
+        raise ConflictingParametersError("deadline", "budget", "cannot both be solved for: give one")
+    counts = sorted(set(gpu_counts or []))
+    if counts and (deadline_hours is not None or budget_usd is not None):
+        solved = "deadline" if deadline_hours is not None else "budget"
+        raise ConflictingParametersError("gpus", solved, f"conflict: the {solved} solver chooses the GPU count")
     candidates = priced_offers(offers, assumptions)
     if pricing_kinds:
         candidates = candidates[candidates["pricing"].isin(list(pricing_kinds))].reset_index(drop=True)
-    if candidates.empty:
-        hint = (
-            " (the data has no reserved rates: add --commit-discount 1y=..%,3y=..% to estimate them)"
-            if any(k.startswith("reserved") for k in pricing_kinds)
-            else ""
+    evaluator = _Evaluator(candidates, workload, assumptions)
+    if candidates.empty:  # an empty result, not an error; attrs say why
+        empty = evaluator.gpus(np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64"))
+        table = build_table(candidates, empty, assumptions, by_time=False)
+        reserved = any(k.startswith("reserved") for k in pricing_kinds)
+        table.attrs["empty_reason"] = "no GPU offer matches these filters" + (
+            " (the data has no reserved rates: commit discounts (1y=..%,3y=..%) estimate them)" if reserved else ""
         )
-        raise CostcmpError(f"no GPU offers match these filters{hint}")
+        return table
     if deadline_hours is not None:
-        results = solve_deadline(candidates, workload, assumptions, deadline_hours)
+        rows = solve_deadline(evaluator, candidates, deadline_hours)
     elif budget_usd is not None:
-        results = solve_budget(candidates, workload, assumptions, budget_usd)
+        rows = solve_budget(evaluator, candidates, budget_usd)
     else:
-        counts = sorted(set(gpu_counts or []))
         if not counts:
-            raise CostcmpError(
-                "say how many GPUs (--gpus 1024, or several: --gpus 256,1024), "
-                "or give a --deadline or a --budget to solve for"
+            raise InvalidParameterError(
+                "gpus",
+                "is missing: say how many GPUs (1024, or several: 256,1024), or give a deadline or a budget",
             )
         if counts[0] < 1 or counts[-1] > assumptions.max_gpus:
-            raise CostcmpError(f"--gpus must be between 1 and {assumptions.max_gpus:,} (got {counts})")
-        results = evaluate(expand(candidates, counts), workload, assumptions)
-    return finish(results, workload, assumptions, pareto=pareto, by_time=budget_usd is not None)
+            raise InvalidParameterError("gpus", f"must be between 1 and {assumptions.max_gpus:,} (got {counts})")
+        n, k = len(candidates), len(counts)
+        rows = evaluator.gpus(np.repeat(np.arange(n), k), np.tile(np.asarray(counts, dtype="int64"), n))
+    if pareto:
+        rows = _subset(rows, pareto_mask(rows["fits"], rows["cost_usd"], rows["days"]))
+    return build_table(candidates, rows, assumptions, by_time=budget_usd is not None)

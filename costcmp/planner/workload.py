@@ -8,11 +8,10 @@ per token for L layers of width d at sequence length S (Chowdhery et al. 2022).
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
 
-from costcmp.errors import CostcmpError, UnknownNameError
+from costcmp.errors import ConflictingParametersError, InvalidParameterError, UnknownNameError
+from costcmp.units import parse_quantity, short_number
 
 CHINCHILLA_TOKENS_PER_PARAM = 20.0  # Hoffmann et al. 2022: ~20 tokens per parameter is compute-optimal
 
@@ -61,57 +60,6 @@ _PRESETS: tuple[ModelPreset, ...] = (
 # fmt: on
 PRESETS: dict[str, ModelPreset] = {p.name: p for p in _PRESETS}
 
-_SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12, "p": 1e15}
-_QUANTITY = re.compile(
-    r"^\s*\$?\s*([0-9][0-9_,]*\.?[0-9]*(?:e[+-]?[0-9]+)?)\s*([kmbgtp]?)\s*$", re.IGNORECASE
-)
-_DURATION = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(h|hours?|d|days?|w|weeks?|mo|months?)\s*$", re.IGNORECASE)
-_HOURS_PER = {"h": 1.0, "d": 24.0, "w": 168.0, "mo": 730.0}
-
-
-def parse_quantity(text: str | float | int, what: str) -> float:
-    """A positive, finite number: 7B, 1.4T, 7e9, 300_000, $2M (K, M, B/G, T, P suffixes)."""
-    if isinstance(text, (int, float)):
-        value = float(text)
-    else:
-        match = _QUANTITY.match(str(text))
-        if not match:
-            raise CostcmpError(f"{what}: cannot read {text!r} as a number (examples: 7B, 1.4T, 7e9, 2M)")
-        value = float(match.group(1).replace(",", "").replace("_", "")) * _SUFFIX[match.group(2).lower()]
-    if not math.isfinite(value) or value <= 0:
-        raise CostcmpError(f"{what} must be a finite number > 0 (got {text!r})")
-    return value
-
-
-def parse_duration_hours(text: str | float | int, what: str = "--deadline") -> float:
-    """A duration in hours from '30d', '12h', '2w', '3mo' (a bare number means days)."""
-    if isinstance(text, (int, float)) or re.fullmatch(r"\s*[0-9]*\.?[0-9]+\s*", str(text)):
-        hours = float(text) * 24.0
-    else:
-        match = _DURATION.match(str(text))
-        if not match:
-            raise CostcmpError(f"{what}: cannot read {text!r} as a duration (examples: 30d, 36h, 2w)")
-        unit = match.group(2).lower()
-        key = "mo" if unit.startswith("mo") else unit[0]
-        hours = float(match.group(1)) * _HOURS_PER[key]
-    if not math.isfinite(hours) or hours <= 0:
-        raise CostcmpError(f"{what} must be a duration > 0 (got {text!r})")
-    return hours
-
-
-def parse_percent(text: str | float, what: str) -> float:
-    """'35%', '35' or 0.35 -> 0.35; must lie in [0, 1)."""
-    raw = str(text).strip()
-    try:
-        value = float(raw.rstrip("%"))
-    except ValueError:
-        raise CostcmpError(f"{what}: cannot read {text!r} as a percentage (example: 35%)") from None
-    if raw.endswith("%") or value > 1:
-        value /= 100.0
-    if not math.isfinite(value) or not 0 <= value < 1:
-        raise CostcmpError(f"{what} must be a percentage from 0% to below 100% (got {text!r})")
-    return value
-
 
 @dataclass(frozen=True)
 class Workload:
@@ -136,7 +84,7 @@ class Workload:
 def resolve_preset(name: str) -> ModelPreset:
     key = name.strip().lower()
     if key not in PRESETS:
-        raise UnknownNameError("model preset", name, PRESETS)
+        raise UnknownNameError("model preset", name, PRESETS, param="model")
     return PRESETS[key]
 
 
@@ -153,55 +101,53 @@ def build_workload(
 ) -> Workload:
     """Turn the user's description of a run into a Workload, with one clear error for each gap."""
     preset = resolve_preset(model) if model else None
-    n_total = (
-        parse_quantity(params, "--params") if params is not None else (preset.params if preset else None)
-    )
+    n_total = parse_quantity(params, "params") if params is not None else (preset.params if preset else None)
     n_active = preset.active_params if preset and params is None else n_total
     if tokens is not None and chinchilla:
-        raise CostcmpError("give either --tokens or --chinchilla, not both")
+        raise ConflictingParametersError("tokens", "chinchilla", "conflict: chinchilla sets the tokens; give one")
     if chinchilla:
         if n_active is None:
-            raise CostcmpError("--chinchilla needs --params or --model (tokens = 20 x parameters)")
+            raise InvalidParameterError("chinchilla", "needs params or a model preset (tokens = 20 x parameters)")
         n_tokens: float | None = CHINCHILLA_TOKENS_PER_PARAM * n_active
     elif tokens is not None:
-        n_tokens = parse_quantity(tokens, "--tokens")
+        n_tokens = parse_quantity(tokens, "tokens")
     else:
         n_tokens = preset.tokens if preset else None
-    for name, value in (("--seq-len", seq_len), ("--layers", layers), ("--hidden", hidden)):
-        if value is not None and value <= 0:
-            raise CostcmpError(f"{name} must be a whole number > 0 (got {value})")
+    for name, value in (("seq_len", seq_len), ("layers", layers), ("hidden", hidden)):
+        if value is not None and (isinstance(value, bool) or int(value) != value or not 0 < value <= 10_000_000):
+            raise InvalidParameterError(name, f"must be a whole number from 1 to 10,000,000 (got {value})")
     if flops is not None:
-        total = parse_quantity(flops, "--flops")
+        if tokens is not None and n_active is not None:
+            raise ConflictingParametersError(
+                "flops", "tokens", "conflict with params: flops = 6 x params x tokens; give two of the three"
+            )
+        total = parse_quantity(flops, "flops")
         if n_tokens is None and n_active is not None:
             n_tokens = total / (6.0 * n_active)
-        label = preset.name if preset else f"{_short(total)} FLOPs"
+        label = _label(preset, params, n_total) if preset else f"{short_number(total)} FLOPs"
         return Workload(label, n_total, n_active, n_tokens, total, 0.0, seq_len)
     if n_active is None:
-        raise CostcmpError(
-            "describe the run: --model PRESET, or --params with --tokens/--chinchilla, or --flops"
+        raise InvalidParameterError(
+            "params",
+            "is missing: describe the run by a model preset, by params with tokens (or chinchilla), or by flops",
         )
     if n_tokens is None:
         hint = f" ({preset.name} publishes none)" if preset else ""
-        raise CostcmpError(f"how many training tokens? pass --tokens or --chinchilla{hint}")
+        raise InvalidParameterError("tokens", f"is missing: how many training tokens? give tokens or chinchilla{hint}")
     attention = 0.0
     if seq_len is not None:
         n_layers = layers or (preset.layers if preset else None)
         width = hidden or (preset.hidden if preset else None)
         if not n_layers or not width:
-            raise CostcmpError("the attention term needs --layers and --hidden with --seq-len")
+            raise InvalidParameterError("seq_len", "needs layers and hidden too (the attention term 12·L·d·S)")
         attention = 12.0 * n_layers * width * seq_len * n_tokens
-    label = preset.name if preset else f"{_short(n_total or n_active)} params"
+    label = _label(preset, params, n_total) if preset else f"{short_number(n_total or n_active)} params"
     total = 6.0 * n_active * n_tokens + attention
     return Workload(label, n_total, n_active, n_tokens, total, attention, seq_len)
 
 
-def _short(value: float) -> str:
-    for suffix, scale in (("P", 1e15), ("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if value >= scale:
-            return f"{value / scale:.3g}{suffix}"
-    return f"{value:.3g}"
-
-
-def short_number(value: float) -> str:
-    """7e9 -> '7B', 1.4e12 -> '1.4T': how the CLI prints sizes."""
-    return _short(value)
+def _label(preset: ModelPreset, params: object, n_total: float | None) -> str:
+    """The preset's name, saying so when the user's params override the preset's."""
+    if params is None or n_total is None:
+        return preset.name
+    return f"{preset.name} with params overridden to {short_number(n_total)}"

@@ -12,7 +12,10 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from costcmp.pricing import CredentialsError, PageCallback, RegionFetchError, RegionResult, one_line
+import botocore.exceptions
+
+from costcmp.errors import CredentialsError, RegionFetchError
+from costcmp.pricing.adapter import PageCallback, RegionResult, one_line
 from costcmp.pricing.aws_parse import (
     SOURCE,
     MalformedItemError,
@@ -73,15 +76,26 @@ class AwsAdapter:
         cls, *, profile: str | None = None, workers: int = 16, sleep: Callable[[float], None] | None = None
     ) -> AwsAdapter:
         """Clients from a boto3 Session: the standard credential chain and AWS_ENDPOINT_URL_* apply."""
+        import os
+
         import boto3
         import botocore.config
-        import botocore.exceptions
 
         try:
             session = boto3.Session(profile_name=profile)
+            credentials = session.get_credentials()
         except botocore.exceptions.ProfileNotFound:
-            raise CredentialsError(f"AWS profile {profile!r} not found in your AWS config files") from None
-        if session.get_credentials() is None:
+            name = profile or os.environ.get("AWS_PROFILE")
+            raise CredentialsError(f"AWS profile {name!r} not found in your AWS config files") from None
+        except botocore.exceptions.PartialCredentialsError as exc:
+            raise CredentialsError(
+                f"incomplete AWS credentials ({exc.kwargs.get('cred_var', 'a variable')} missing from "
+                f"{exc.kwargs.get('provider', 'the environment')}): set both AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY, or neither"
+            ) from None
+        except botocore.exceptions.BotoCoreError as exc:
+            raise CredentialsError(f"AWS credentials unusable: {one_line(exc)}") from None
+        if credentials is None:
             raise CredentialsError(
                 "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or "
                 "--aws-profile, or run where an instance role is available (the shipped snapshot still works "
@@ -136,7 +150,7 @@ class AwsAdapter:
                     yield page
                     token = page.get("NextToken") or None
                 return
-            except Exception as exc:
+            except botocore.exceptions.ClientError as exc:
                 if _error_code(exc) not in THROTTLING_CODES or attempt >= self._max_retries:
                     raise
                 self._sleep(min(30.0, 0.5 * 2**attempt))
@@ -206,13 +220,11 @@ class AwsAdapter:
                     pages += 1
                     on_page(len(products))
                 spot = latest_spot_by_zone(e for page in spot_pages for e in page.get("SpotPriceHistory", []))
-        except Exception as exc:
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
             code = _error_code(exc)
             raise RegionFetchError(f"{code or type(exc).__name__}: {one_line(exc, 300)}") from None
         rows = build_rows(region, products, facts, spot, self._now().date().isoformat(), skipped)
         for row in rows:
             row["usd_per_gpu_hour"] = row["usd_per_hour"] / row["gpu_count"]
         # Schema-shaped; the refresh validates every region's rows in one pass where they enter the cache.
-        return RegionResult(
-            rows=pd.DataFrame(rows, columns=list(SCHEMA_COLUMNS)), pages=pages, skipped=skipped
-        )
+        return RegionResult(rows=pd.DataFrame(rows, columns=list(SCHEMA_COLUMNS)), pages=pages, skipped=skipped)

@@ -58,9 +58,7 @@ class ProductPrices:
     region: str
     attributes: dict[str, str]
     on_demand: float | None = None
-    reserved: dict[str, tuple[float, str]] = field(
-        default_factory=dict
-    )  # kind -> (usd/hour, purchase option)
+    reserved: dict[str, tuple[float, str]] = field(default_factory=dict)  # kind -> (usd/hour, purchase option)
     skipped: Counter[str] = field(default_factory=Counter)
 
 
@@ -112,9 +110,7 @@ def parse_price_item(raw: str | bytes | dict[str, Any]) -> ProductPrices:
                     product.reserved[kind] = (by_option[option], option)
                     break
     except (KeyError, TypeError, ValueError) as exc:
-        raise MalformedItemError(
-            f"{instance_type}: malformed price terms ({type(exc).__name__}: {exc})"
-        ) from None
+        raise MalformedItemError(f"{instance_type}: malformed price terms ({type(exc).__name__}: {exc})") from None
     return product
 
 
@@ -126,9 +122,7 @@ def parse_network_gbps(performance: str | None, cards: Iterable[dict[str, Any]] 
     baselines = [float(c["BaselineBandwidthInGbps"]) for c in cards if c.get("BaselineBandwidthInGbps")]
     if baselines:
         return sum(baselines)
-    match = re.fullmatch(
-        r"\s*(?:(\d+)\s*x\s*)?(\d+(?:\.\d+)?)\s*Gigabit\s*", performance or "", re.IGNORECASE
-    )
+    match = re.fullmatch(r"\s*(?:(\d+)\s*x\s*)?(\d+(?:\.\d+)?)\s*Gigabit\s*", performance or "", re.IGNORECASE)
     if not match:
         return math.nan
     return float(match.group(1) or 1) * float(match.group(2))
@@ -164,9 +158,7 @@ def instance_facts(instance_types: Iterable[dict[str, Any]]) -> dict[str, dict[s
             "gpu_memory_gb": memory_mib / 1024 if memory_mib else math.nan,
             "vcpus": (entry.get("VCpuInfo") or {}).get("DefaultVCpus"),
             "memory_gb": (entry.get("MemoryInfo") or {}).get("SizeInMiB", math.nan) / 1024,
-            "network_gbps": parse_network_gbps(
-                network.get("NetworkPerformance"), network.get("NetworkCards") or ()
-            ),
+            "network_gbps": parse_network_gbps(network.get("NetworkPerformance"), network.get("NetworkCards") or ()),
         }
     return facts
 

@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from costcmp.pricing import PageCallback, RegionFetchError, RegionResult, one_line
+import requests
+
+from costcmp.errors import RegionFetchError
+from costcmp.pricing.adapter import PageCallback, RegionResult, one_line
 
 PRICES_URL = "https://prices.azure.com/api/retail/prices"
 PRICES_URL_ENV = "COSTCMP_AZURE_PRICES_URL"
@@ -213,7 +216,6 @@ class AzureAdapter:
     ) -> AzureAdapter:
         """The real clients: one requests.Session; with a subscription, azure-mgmt-compute with
         `credential` (default: DefaultAzureCredential). The Azure SDK is imported only here."""
-        import requests
         from requests.adapters import HTTPAdapter
 
         session = requests.Session()
@@ -292,17 +294,17 @@ class AzureAdapter:
                     else:
                         items.append(result)
                 on_page(len(items))
-        except RegionFetchError:
-            raise
-        except Exception as exc:  # connection errors, timeouts
+        except requests.RequestException as exc:  # connection errors, timeouts
             raise RegionFetchError(f"{type(exc).__name__}: {one_line(exc)}") from None
         facts: dict[str, dict[str, float]] = {}
         restricted: dict[str, str] = {}
         notes = []
         if self._sku_lister is not None:
+            from azure.core.exceptions import AzureError
+
             try:
                 facts, restricted = sku_facts(self._sku_lister(region), region)
-            except Exception as exc:
+            except AzureError as exc:
                 raise RegionFetchError(f"Resource SKUs: {type(exc).__name__}: {one_line(exc)}") from None
             pages += 1
         else:
@@ -327,8 +329,7 @@ class AzureAdapter:
                     "gpu_count": count,
                     "gpu_memory_gb": declared.gpu_memory_gb,
                     "vcpus": int(live.get("vCPUs") or declared.vcpus),
-                    "memory_gb": live.get("MemoryGB")
-                    or (declared.memory_gb if declared.memory_gb else math.nan),
+                    "memory_gb": live.get("MemoryGB") or (declared.memory_gb if declared.memory_gb else math.nan),
                     "network_gbps": declared.network_gbps if declared.network_gbps else math.nan,
                     "pricing": pricing,
                     "usd_per_hour": item.hourly,

@@ -234,9 +234,7 @@ def region_fixture(region: str) -> dict[str, Any]:
         "spot": [
             spot_entry("p5.48xlarge", f"{region}a", "12.693500"),
             spot_entry("p5.48xlarge", f"{region}b", "16.130100"),
-            spot_entry(
-                "p5.48xlarge", f"{region}b", "15.000000", datetime(2026, 11, 21, 1, 0, tzinfo=timezone.utc)
-            ),
+            spot_entry("p5.48xlarge", f"{region}b", "15.000000", datetime(2026, 11, 21, 1, 0, tzinfo=timezone.utc)),
             spot_entry("p5.48xlarge", f"{region}-atl-2a", "10.239700"),
             spot_entry("p4de.24xlarge", f"{region}c", "27.447050"),
         ],

@@ -82,9 +82,7 @@ class FakeAws:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = (
-                True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
-            )
+            disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -109,9 +107,7 @@ class FakeAws:
                 self.wfile.write(payload)
 
         class Server(ThreadingHTTPServer):
-            request_queue_size = (
-                128  # the default backlog of 5 drops bursts of new connections (1 s SYN retry)
-            )
+            request_queue_size = 128  # the default backlog of 5 drops bursts of new connections (1 s SYN retry)
 
         self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -129,9 +125,7 @@ class FakeAws:
         self.server.shutdown()
         self.server.server_close()
 
-    def _page(
-        self, items: list[Any], token: str | None, size: int | None = None
-    ) -> tuple[list[Any], str | None]:
+    def _page(self, items: list[Any], token: str | None, size: int | None = None) -> tuple[list[Any], str | None]:
         start = int(token or 0)
         end = start + (size or self.page_size)
         return items[start:end], (str(end) if end < len(items) else None)
@@ -169,9 +163,7 @@ class FakeAws:
                     "application/x-amz-json-1.1",
                     json.dumps({"__type": code, "message": "denied"}).encode(),
                 )
-            items, token = self._page(
-                self.regions.get(region, {}).get("prices", []), request.get("NextToken")
-            )
+            items, token = self._page(self.regions.get(region, {}).get("prices", []), request.get("NextToken"))
             page: dict[str, Any] = {"FormatVersion": "aws_v1", "PriceList": items}
             if token:
                 page["NextToken"] = token

@@ -115,12 +115,8 @@ class FakeRetailPrices:
         region = re.search(r"armRegionName eq '([^']+)'", args.get("$filter", ""))
         name = region.group(1) if region else ""
         if name in self.malformed:
-            return Response(
-                '{"BillingCurrency": "USD", "Items": [', status=200, content_type="application/json"
-            )
-        items = [
-            i for i in self.regions.get(name, []) if i["currencyCode"] == args.get("currencyCode", "USD")
-        ]
+            return Response('{"BillingCurrency": "USD", "Items": [', status=200, content_type="application/json")
+        items = [i for i in self.regions.get(name, []) if i["currencyCode"] == args.get("currencyCode", "USD")]
         skip = int(args.get("$skip", 0))
         page = items[skip : skip + self.page_size]
         next_link = None

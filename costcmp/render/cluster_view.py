@@ -1,4 +1,4 @@
-"""Terminal output for `costcmp cluster` and `costcmp report` (rich, on a Console it is given)."""
+"""The `costcmp cluster` view: the cluster asked for, its peak and Top500 placement, and what it costs."""
 
 from __future__ import annotations
 
@@ -8,22 +8,12 @@ from typing import TYPE_CHECKING, Any
 from rich.panel import Panel
 from rich.text import Text
 
-from costcmp.render import _NOTES_MIN_WIDTH, _compact_table, _fit_columns, narrow_note, number, usd
+from costcmp.render.formatting import cell_text, money, number
+from costcmp.render.layout import NOTES_MIN_WIDTH, compact_table, fit_columns, narrow_note
 
 if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
-
-
-def _money(value: Any) -> str:
-    """Large dollar amounts in a readable unit: $2.56M, $303.0M, $1.33B."""
-    if value != value:
-        return "—"
-    value = float(value)
-    for unit, scale in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if abs(value) >= scale:
-            return f"${value / scale:,.2f}{unit}"
-    return usd(value)
 
 
 def cluster_summary(console: Console, table: pd.DataFrame, lines: Iterable[str]) -> None:
@@ -32,7 +22,7 @@ def cluster_summary(console: Console, table: pd.DataFrame, lines: Iterable[str])
     placements = [c for c in table.columns if c.startswith("top500_")]
     text = Text()
     for line in lines:
-        text.append(line + "\n")
+        text.append(cell_text(line) + "\n")
     text.append(
         f"Peak: {first['fp64_pflops']:,.1f} PFLOP/s FP64, {first['bf16_pflops']:,.0f} PFLOP/s dense 16-bit. "
         f"Estimated Linpack Rmax {first['rmax_pflops_est']:,.1f} PFLOP/s (GPUs only).\n",
@@ -58,14 +48,14 @@ _CLUSTER_COLUMNS: tuple[tuple[str, str, int, Callable[[Any], str]], ...] = (
     ("CPU top-up", "left", 5, lambda r: _top_up(r)),
     ("cores", "right", 3, lambda r: number(r["total_cores"])),
     ("Gbps", "right", 0, lambda r: number(r["network_gbps"])),
-    ("$/hour", "right", 0, lambda r: _money(r["usd_per_hour"])),
-    ("$/month", "right", 2, lambda r: _money(r["usd_per_month"])),
-    ("$/year", "right", 0, lambda r: _money(r["usd_per_year"])),
-    ("3 years", "right", 1, lambda r: _money(r["usd_3y"])),
+    ("$/hour", "right", 0, lambda r: money(r["usd_per_hour"])),
+    ("$/month", "right", 2, lambda r: money(r["usd_per_month"])),
+    ("$/year", "right", 0, lambda r: money(r["usd_per_year"])),
+    ("3 years", "right", 1, lambda r: money(r["usd_3y"])),
 )
 
 
-def cluster_table(console: Console, table: pd.DataFrame, *, title: str) -> None:
+def cluster_costs_table(console: Console, table: pd.DataFrame, *, title: str) -> None:
     """One row per priced offer: instances, CPU top-up, cores, network and the bill per hour to 3 years.
     Notes every row shares, and the offers that cannot be priced, are said once below the table;
     low-priority columns are dropped to fit the terminal (all are in --format csv)."""
@@ -85,68 +75,24 @@ def cluster_table(console: Console, table: pd.DataFrame, *, title: str) -> None:
     any_top_up = any(row["cpu_instances"] for row, _, _ in priced)
     columns = [c for c in _CLUSTER_COLUMNS if c[0] != "CPU top-up" or any_top_up]
     headers = [header for header, _, _, _ in columns]
-    rows = [([show(row) for _, _, _, show in columns], slow, note) for row, slow, note in priced]
+    rows = [([cell_text(show(row)) for _, _, _, show in columns], slow, note) for row, slow, note in priced]
     has_notes = any(note for _, _, note in rows)
-    room = console.width - 1 - (_NOTES_MIN_WIDTH + 1 if has_notes else 0)
-    keep = _fit_columns([headers] + [cells for cells, _, _ in rows], [c[2] for c in columns], room)
-    grid = _compact_table(title)
+    room = console.width - 1 - (NOTES_MIN_WIDTH + 1 if has_notes else 0)
+    keep = fit_columns([headers] + [cells for cells, _, _ in rows], [c[2] for c in columns], room)
+    grid = compact_table(title)
     for i in keep:
         grid.add_column(headers[i], justify=columns[i][1], no_wrap=True)  # type: ignore[arg-type]
     if has_notes:
-        grid.add_column("notes", min_width=_NOTES_MIN_WIDTH)
+        grid.add_column("notes", min_width=NOTES_MIN_WIDTH)
     gbps = headers.index("Gbps")
     for cells, slow, note in rows:
         shown: list[str | Text] = [Text(cells[i], style="red" if slow and i == gbps else "") for i in keep]
-        grid.add_row(*shown, *([note] if has_notes else []))
+        grid.add_row(*shown, *([Text(note)] if has_notes else []))
     if rows:
         console.print(grid)
     if shared:
-        console.print(f"Every offer: {'; '.join(shared)}.", highlight=False)
+        console.print(f"Every offer: {'; '.join(shared)}.", highlight=False, markup=False)
     if unpriced:
         places = ", ".join(dict.fromkeys(unpriced))
-        console.print(
-            f"Not priced, no CPU offer in the data for the top-up: {places} (in --format csv).", style="dim"
-        )
+        console.print(f"Not priced, no CPU offer in the data for the top-up: {places} (in --format csv).", style="dim")
     narrow_note(console, [headers[i] for i in range(len(headers)) if i not in keep])
-
-
-def _plans(console: Console, plans: pd.DataFrame, title: str) -> None:
-    grid = _compact_table(title)
-    for header, justify in (
-        ("cloud", "left"),
-        ("region", "left"),
-        ("instance", "left"),
-        ("pricing", "left"),
-        ("GPUs", "right"),
-        ("days", "right"),
-        ("GPU-hours", "right"),
-        ("cost", "right"),
-        ("notes", "left"),
-    ):
-        grid.add_column(header, justify=justify, no_wrap=header != "notes")  # type: ignore[arg-type]
-    for _, row in plans.iterrows():
-        grid.add_row(
-            row["provider"],
-            row["region"],
-            row["instance_type"],
-            row["pricing"].replace("_", "-"),
-            f"{row['gpus']:,}×{row['gpu']}",
-            number(row["days"], 1),
-            number(row["gpu_hours"]),
-            _money(row["cost_usd"]),
-            row["notes"],
-        )
-    console.print(grid)
-
-
-def run_report(console: Console, report: Any) -> None:
-    """The whole story: workload and assumptions, best plans per provider, the Pareto front, what spot
-    and reservations change, and the data's age and sources."""
-    console.print(Panel("\n".join(report.headline), title="The run", expand=False), highlight=False)
-    _plans(console, report.cheapest, "Cheapest plan per provider")
-    _plans(console, report.fastest, "Fastest plan per provider")
-    _plans(console, report.pareto, "Time/cost Pareto front (no plan is both cheaper and faster)")
-    console.print(
-        Panel("\n".join(report.pricing_story), title="Spot and reservations", expand=False), highlight=False
-    )
-    console.print(Panel("\n".join(report.data_lines), title="Data", expand=False), highlight=False)

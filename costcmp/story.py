@@ -1,6 +1,6 @@
 """The story of one training run, assembled from plans (pure: no I/O, no printing).
 
-`build_report` picks, from a plan table over several scales and pricing kinds: the cheapest and the
+`build_run_story` picks, from a plan table over several scales and pricing kinds: the cheapest and the
 fastest plan per provider, the time/cost Pareto front, and what spot and reservations change for the
 cheapest on-demand plan; `summary_dict` is what `summary.json` holds.
 """
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from costcmp.describe import assumptions_line, plan_notes, spot_assumption_lines, workload_line
 from costcmp.planner import assumptions as A
-from costcmp.planner.report import assumptions_line, workload_line
 from costcmp.planner.solve import pareto_front
 
 if TYPE_CHECKING:
@@ -26,7 +26,9 @@ KEY = ["provider", "region", "instance_type", "gpus"]
 
 
 @dataclass
-class Report:
+class RunStory:
+    """What `costcmp report` tells: the plans and the picks from them, plus the data's age."""
+
     workload: Workload
     assumptions: Assumptions
     plans: pd.DataFrame
@@ -39,15 +41,20 @@ class Report:
 
     @property
     def headline(self) -> list[str]:
-        gpus = sorted(set(self.plans["gpu"]))
-        return [workload_line(self.workload), assumptions_line(self.assumptions, gpus)]
+        gpus = sorted(set(self.plans["gpu"].astype("object")))
+        providers = sorted(set(self.plans["provider"].astype("object")))
+        return [
+            workload_line(self.workload),
+            assumptions_line(self.assumptions, gpus, providers),
+            *spot_assumption_lines(providers),
+        ]
 
 
 def _best_per_provider(plans: pd.DataFrame, column: str) -> pd.DataFrame:
     fitting = plans[plans["fits"] & plans["cost_usd"].notna()]
     return (
-        fitting.sort_values([column, "cost_usd" if column != "cost_usd" else "days"])
-        .groupby("provider", sort=True)
+        fitting.sort_values([column, "cost_usd" if column != "cost_usd" else "days"], kind="stable")
+        .groupby("provider", sort=True, observed=True)
         .head(1)
         .reset_index(drop=True)
     )
@@ -62,18 +69,29 @@ def pricing_story(plans: pd.DataFrame) -> list[str]:
     base = on_demand.iloc[0]
     where = f"{base['gpus']:,} x {base['gpu']} on {base['provider']} {base['instance_type']} {base['region']}"
     lines = [f"Cheapest on-demand: {where}, {base['days']:.1f} days, ${base['cost_usd']:,.0f}."]
-    same = fitting.merge(base[KEY].to_frame().T.astype({"gpus": "int64"}), on=KEY)
-    for _, row in same[same["pricing"] != "on_demand"].sort_values("pricing").iterrows():
+    same = fitting[
+        (fitting["provider"] == base["provider"])
+        & (fitting["region"] == base["region"])
+        & (fitting["instance_type"] == base["instance_type"])
+        & (fitting["gpus"] == base["gpus"])
+    ]
+    others = same[same["pricing"] != "on_demand"]
+    others = others.iloc[others["pricing"].astype("object").argsort(kind="stable")]
+    for (_, row), notes in zip(
+        others.iterrows(),
+        plan_notes(others, plans.attrs["workload"], plans.attrs["assumptions"]),
+        strict=True,
+    ):
         change = row["cost_usd"] / base["cost_usd"] - 1
         label = row["pricing"].replace("_", " ") + (" (estimate)" if row["estimate"] else "")
         lines.append(
             f"{label}: ${row['cost_usd']:,.0f} ({change:+.0%}), {row['days']:.1f} days"
-            + (f"; {str(row['notes']).removeprefix('spot: ')}" if row["notes"] else "")
+            + (f"; {notes.removeprefix('spot: ')}" if notes else "")
             + "."
         )
     if not (same["pricing"] == "spot").any():
         lines.append("Spot: no spot price for that offer in the data.")
-    if not same["pricing"].str.startswith("reserved").any():
+    if not same["pricing"].astype("object").str.startswith("reserved").any():
         hours = base["days"] * 24
         lines.append(
             "Reservations: none in the data for that offer (refresh, or estimate with --commit-discount). "
@@ -85,10 +103,9 @@ def pricing_story(plans: pd.DataFrame) -> list[str]:
     return lines
 
 
-def build_report(
-    plans: pd.DataFrame, data_lines: list[str], data_ages: dict[str, tuple[str, str, int]]
-) -> Report:
-    return Report(
+def build_run_story(plans: pd.DataFrame, data_lines: list[str], data_ages: dict[str, tuple[str, str, int]]) -> RunStory:
+    """Pick the plans worth telling from `plans` (a `costcmp.plan` result over several scales)."""
+    return RunStory(
         workload=plans.attrs["workload"],
         assumptions=plans.attrs["assumptions"],
         plans=plans,
@@ -101,13 +118,14 @@ def build_report(
     )
 
 
-def _records(df: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+def _records(story: RunStory, df: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    from costcmp.describe import with_notes
     from costcmp.export import records
 
-    return records(df.loc[:, columns])
+    return records(with_notes(df, story.workload, story.assumptions).loc[:, columns])
 
 
-def summary_dict(report: Report, sources: dict[str, Any]) -> dict[str, Any]:
+def summary_dict(story: RunStory, sources: dict[str, Any]) -> dict[str, Any]:
     """What `summary.json` holds: the workload, assumptions, headline plans and the data's age."""
     import dataclasses
 
@@ -124,22 +142,21 @@ def summary_dict(report: Report, sources: dict[str, Any]) -> dict[str, Any]:
         "usd_per_million_tokens",
         "notes",
     ]
-    workload = dataclasses.asdict(report.workload)
-    assumptions = dataclasses.asdict(report.assumptions)
+    workload = dataclasses.asdict(story.workload)
+    assumptions = dataclasses.asdict(story.assumptions)
     return {
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "workload": workload,
-        "training_flops": report.workload.flops,
-        "model_state_bytes": report.workload.state_bytes,
+        "training_flops": story.workload.flops,
+        "model_state_bytes": story.workload.state_bytes,
         "assumptions": assumptions,
-        "cheapest_per_provider": _records(report.cheapest, columns),
-        "fastest_per_provider": _records(report.fastest, columns),
-        "pareto_front": _records(report.pareto, columns),
-        "spot_and_reservations": report.pricing_story,
+        "cheapest_per_provider": _records(story, story.cheapest, columns),
+        "fastest_per_provider": _records(story, story.fastest, columns),
+        "pareto_front": _records(story, story.pareto, columns),
+        "spot_and_reservations": story.pricing_story,
         "data": {
             "age": {
-                p: {"oldest": old, "newest": new, "days_old": days}
-                for p, (old, new, days) in report.data_ages.items()
+                p: {"oldest": old, "newest": new, "days_old": days} for p, (old, new, days) in story.data_ages.items()
             },
             "sources": sources,
         },

@@ -1,0 +1,57 @@
+"""The contract between the refresh and a provider's adapter: what an adapter is given and returns.
+
+An adapter is built with its clients injected (tests pass stubbed or loopback clients), lists its
+default regions, and fetches one region at a time into rows of the offer schema. It knows nothing of
+the cache or the planner; `costcmp.refresh` runs adapters concurrently and writes the result.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Called after every page an adapter fetches, with the number of rows kept so far in that region.
+PageCallback = Callable[[int], None]
+
+
+def one_line(text: object, limit: int = 200) -> str:
+    """An SDK or HTTP error text squeezed onto one line of at most `limit` characters, for the report."""
+    return " ".join(str(text).split())[:limit]
+
+
+@dataclass
+class RegionResult:
+    """What one region gave: rows with the schema's columns (validated by the refresh where they enter
+    the cache), pages fetched, and what was skipped and why."""
+
+    rows: pd.DataFrame
+    pages: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+
+class PriceAdapter(Protocol):
+    """The contract every provider adapter meets."""
+
+    name: str
+    source: str
+
+    def default_regions(self) -> list[str]: ...
+
+    def fetch_region(self, region: str, on_page: PageCallback) -> RegionResult: ...
+
+
+@dataclass(frozen=True)
+class AdapterOptions:
+    """What the user configured for a refresh. `settings` holds the providers' credential options by
+    their registry name (``aws_profile``, ``azure_subscription``); each adapter reads its own."""
+
+    settings: Mapping[str, str | None] = field(default_factory=dict)
+    currency: str = "USD"
+    workers: int = 16
+    sleep: Callable[[float], None] | None = None  # injectable for tests; time.sleep otherwise

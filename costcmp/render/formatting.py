@@ -1,0 +1,70 @@
+"""Numbers and names as people read them: dollars, counts, percentages, safe cell text (no rich)."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+CHEAPEST_MARK = "★"
+FASTEST_MARK = "»"
+#: C0/C1 control characters and escape sequences: data cells never drive the terminal.
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def cell_text(value: Any) -> str:
+    """A data value as table text, with terminal control characters and escape sequences removed."""
+    return _CONTROL.sub("", "" if value is None else str(value))
+
+
+def missing(value: Any) -> bool:
+    if isinstance(value, str):
+        return False
+    try:
+        return value is None or bool(value != value) or math.isinf(value)
+    except TypeError:  # pandas NA
+        return True
+
+
+def count(n: int, noun: str) -> str:
+    """'1 offer', '7 offers', '1,250 offers'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def usd(value: Any) -> str:
+    """A dollar amount with precision that suits its size ($0.0627, $3.060, $98.32, $1,234)."""
+    if missing(value):
+        return "—"
+    value = float(value)
+    if value >= 1000:
+        return f"${value:,.0f}"
+    if value >= 10:
+        return f"${value:,.2f}"
+    if value >= 1:
+        return f"${value:.3f}"
+    return f"${value:.4f}"
+
+
+def number(value: Any, digits: int = 0) -> str:
+    if missing(value):
+        return "—"
+    value = float(value)
+    if digits == 0 or value == round(value):
+        return f"{value:,.0f}"
+    return f"{value:,.{digits}f}"
+
+
+def percent(value: Any) -> str:
+    """A share 0-1 as a whole percentage; a dash when missing."""
+    return "—" if missing(value) else f"{float(value):.0%}"
+
+
+def money(value: Any) -> str:
+    """Large dollar amounts in a readable unit: $2.56M, $303.0M, $1.33B."""
+    if missing(value):
+        return "—"
+    value = float(value)
+    for unit, scale in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(value) >= scale:
+            return f"${value / scale:,.2f}{unit}"
+    return usd(value)
