@@ -1,25 +1,41 @@
 """Writing files so that a failure (a full disk, a kill, Ctrl-C) never leaves a partial file behind.
 
 Data goes to a temporary file in the target's directory, is flushed to disk, and then replaces the
-target with one `os.replace`: readers see the old file or the new one, never half of one.
+target with one `os.replace`: readers see the old file or the new one, never half of one. A device or
+FIFO (`/dev/stdout`, `/dev/null`, a named pipe) is written in place: there is no file to replace, and a
+rename would put a regular file where the device was.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO, cast
+
+
+def _is_special(path: Path) -> bool:
+    """An existing path that is not a regular file: it must be written in place, never replaced."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return False
 
 
 @contextmanager
-def atomic_text(path: Path) -> Iterator[TextIO]:
-    """A text handle (UTF-8, no newline translation) whose content becomes `path` only on success."""
+def _atomic_handle(path: Path, binary: bool) -> Iterator[IO[str] | IO[bytes]]:
+    kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
+    mode = "wb" if binary else "w"
+    if _is_special(path):
+        with open(path, mode, **kwargs) as direct:  # type: ignore[call-overload]
+            yield direct
+        return
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, mode, **kwargs) as handle:  # type: ignore[call-overload]
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -29,15 +45,14 @@ def atomic_text(path: Path) -> Iterator[TextIO]:
         raise
 
 
+@contextmanager
+def atomic_text(path: Path) -> Iterator[TextIO]:
+    """A text handle (UTF-8, no newline translation) whose content becomes `path` only on success."""
+    with _atomic_handle(path, binary=False) as handle:
+        yield cast(TextIO, handle)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _atomic_handle(path, binary=True) as handle:
+        handle.write(data)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ import csv
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -83,6 +84,50 @@ def write_json(df: pd.DataFrame, handle: TextIO) -> None:
     handle.write("\n")
 
 
+def _records(story: RunStory, df: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    from costcmp.describe import with_notes
+
+    return records(with_notes(df, story.workload, story.assumptions).loc[:, columns])
+
+
+def summary_dict(story: RunStory, sources: dict[str, Any]) -> dict[str, Any]:
+    """What `summary.json` holds: the workload, assumptions, headline plans and the data's age."""
+    import dataclasses
+
+    columns = [
+        "provider",
+        "region",
+        "instance_type",
+        "gpu",
+        "pricing",
+        "gpus",
+        "days",
+        "gpu_hours",
+        "cost_usd",
+        "usd_per_million_tokens",
+        "notes",
+    ]
+    workload = dataclasses.asdict(story.workload)
+    assumptions = dataclasses.asdict(story.assumptions)
+    return {
+        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "workload": workload,
+        "training_flops": story.workload.flops,
+        "model_state_bytes": story.workload.state_bytes,
+        "assumptions": assumptions,
+        "cheapest_per_provider": _records(story, story.cheapest, columns),
+        "fastest_per_provider": _records(story, story.fastest, columns),
+        "pareto_front": _records(story, story.pareto, columns),
+        "spot_and_reservations": story.pricing_story,
+        "data": {
+            "age": {
+                p: {"oldest": old, "newest": new, "days_old": days} for p, (old, new, days) in story.data_ages.items()
+            },
+            "sources": sources,
+        },
+    }
+
+
 @dataclass
 class BundleResult:
     """What `write_report_bundle` wrote, and what it could not write and why (one line each)."""
@@ -103,7 +148,6 @@ def write_report_bundle(
     directory raises `costcmp.errors.CostcmpError` naming it."""
     from costcmp.describe import with_notes
     from costcmp.errors import CostcmpError
-    from costcmp.story import summary_dict
 
     result = BundleResult(directory)
     try:

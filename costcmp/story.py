@@ -2,14 +2,13 @@
 
 `build_run_story` picks, from a plan table over several scales and pricing kinds: the cheapest and the
 fastest plan per provider, the time/cost Pareto front, and what spot and reservations change for the
-cheapest on-demand plan; `summary_dict` is what `summary.json` holds.
+cheapest on-demand plan (`costcmp.export.summary_dict` turns it into summary.json).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from costcmp.describe import assumptions_line, plan_notes, spot_assumption_lines, workload_line
 from costcmp.planner import assumptions as A
@@ -116,48 +115,3 @@ def build_run_story(plans: pd.DataFrame, data_lines: list[str], data_ages: dict[
         data_lines=data_lines,
         data_ages=data_ages,
     )
-
-
-def _records(story: RunStory, df: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    from costcmp.describe import with_notes
-    from costcmp.export import records
-
-    return records(with_notes(df, story.workload, story.assumptions).loc[:, columns])
-
-
-def summary_dict(story: RunStory, sources: dict[str, Any]) -> dict[str, Any]:
-    """What `summary.json` holds: the workload, assumptions, headline plans and the data's age."""
-    import dataclasses
-
-    columns = [
-        "provider",
-        "region",
-        "instance_type",
-        "gpu",
-        "pricing",
-        "gpus",
-        "days",
-        "gpu_hours",
-        "cost_usd",
-        "usd_per_million_tokens",
-        "notes",
-    ]
-    workload = dataclasses.asdict(story.workload)
-    assumptions = dataclasses.asdict(story.assumptions)
-    return {
-        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "workload": workload,
-        "training_flops": story.workload.flops,
-        "model_state_bytes": story.workload.state_bytes,
-        "assumptions": assumptions,
-        "cheapest_per_provider": _records(story, story.cheapest, columns),
-        "fastest_per_provider": _records(story, story.fastest, columns),
-        "pareto_front": _records(story, story.pareto, columns),
-        "spot_and_reservations": story.pricing_story,
-        "data": {
-            "age": {
-                p: {"oldest": old, "newest": new, "days_old": days} for p, (old, new, days) in story.data_ages.items()
-            },
-            "sources": sources,
-        },
-    }

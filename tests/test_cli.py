@@ -236,3 +236,68 @@ def test_models_and_validate_commands(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0 and "llama-65b" in out and "Median absolute error" in out
     code, out, _ = run(capsys, "validate", "--format", "csv")
     assert code == 0 and "predicted_gpu_hours" in out.splitlines()[0]
+
+
+def _cli(*args: str, env: dict[str, str] | None = None, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    import os
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "costcmp", *args], capture_output=True, text=True, env=full_env, **kwargs
+    )
+
+
+def test_broken_pipe_is_quiet_and_exit_0() -> None:
+    import shlex
+
+    command = f"{shlex.quote(sys.executable)} -m costcmp prices | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}"
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "0" and "Traceback" not in result.stderr
+
+
+def test_closed_and_full_stdout_are_one_line() -> None:
+    import shlex
+
+    closed = subprocess.run(
+        ["bash", "-c", f"{shlex.quote(sys.executable)} -m costcmp prices --gpu H100 >&-"],
+        capture_output=True,
+        text=True,
+    )
+    assert closed.returncode == 2 and closed.stderr.strip().splitlines() == [
+        "costcmp: error: cannot write the output: standard output is closed"
+    ]
+    if Path("/dev/full").exists():
+        with open("/dev/full", "w") as full:
+            result = subprocess.run(
+                [sys.executable, "-m", "costcmp", "prices", "--gpu", "H100", "--format", "csv"],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        assert result.returncode == 2 and "No space left on device" in result.stderr
+        assert "Traceback" not in result.stderr
+        result = _cli("prices", "--gpu", "H100", "--format", "csv", "--output", "/dev/full")
+        assert result.returncode == 2 and "cannot write /dev/full" in result.stderr
+        assert Path("/dev/full").is_char_device()  # written in place, never replaced by a rename
+
+
+@pytest.mark.parametrize("command", [["gpus"], ["plan", "--model", "llama2-7b", "--gpu", "H100", "--gpus", "64"]])
+def test_non_unicode_output_degrades_to_ascii(command: list[str]) -> None:
+    result = _cli(*command, env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    result.stdout.encode("ascii")  # every character is ASCII
+
+
+def test_output_file_is_whole_or_absent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out.csv"
+    code, _, _ = run(capsys, "prices", "--gpu", "H100", "--format", "csv", "--output", str(target))
+    assert code == 0 and target.read_text().startswith("provider,") and list(tmp_path.iterdir()) == [target]
+    code, out, _ = run(capsys, "prices", "--gpu", "H100", "--format", "csv", "--output", "-")
+    assert code == 0 and out.startswith("provider,") and not (Path.cwd() / "-").exists()
+
+
+def test_verbose_shows_the_log(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "-v", "prices", "--gpu", "H100", "--format", "csv")
+    assert code == 0 and "costcmp: DEBUG costcmp.cache: loaded" in err
+    code, _, err = run(capsys, "prices", "--gpu", "H100", "--format", "csv")
+    assert code == 0 and "DEBUG" not in err

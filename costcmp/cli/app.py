@@ -59,8 +59,23 @@ def error_line(exc: CostcmpError) -> str:
     return f"{flag(exc.param)}: {text}" if exc.param and not text.startswith("unknown") else text
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from costcmp.cli import catalog_commands, cluster_command, plan_commands, refresh_command, report_command
+#: Command -> the module that registers it (only that module's parsers are built for a command line
+#: that names one; `costcmp --help` builds them all).
+_COMMAND_MODULES = {
+    "prices": "catalog_commands",
+    "gpus": "catalog_commands",
+    "plan": "plan_commands",
+    "models": "plan_commands",
+    "validate": "plan_commands",
+    "cluster": "cluster_command",
+    "report": "report_command",
+    "refresh": "refresh_command",
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `command`, only that command's module registers (faster start-up)."""
+    import importlib
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -68,21 +83,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="Show the library's log and, on an unexpected error, the traceback.",
     )  # fmt: skip
     parser = _Parser(prog="costcmp", description=DESCRIPTION, parents=[common])
-    parser.set_defaults(verbose=False)
     from costcmp import __version__
 
     parser.add_argument("--version", action="version", version=f"costcmp {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    for module in (catalog_commands, plan_commands, cluster_command, report_command, refresh_command):
-        module.register(commands, common)
+    wanted = (
+        [_COMMAND_MODULES[command]] if command in _COMMAND_MODULES else list(dict.fromkeys(_COMMAND_MODULES.values()))
+    )
+    for name in wanted:
+        importlib.import_module(f"costcmp.cli.{name}").register(commands, common)
     return parser
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time of each record (tests swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def _setup_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("costcmp: %(levelname)s %(name)s: %(message)s"))
+    """The library's `costcmp` logger on stderr: everything with --verbose, else warnings only."""
     logger = logging.getLogger("costcmp")
-    logger.addHandler(handler)
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("costcmp: %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
@@ -105,12 +132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     verbose = any(a in ("-v", "--verbose") for a in args_list)
     try:
-        parser = build_parser()
+        command = next((a for a in args_list if not a.startswith("-")), None)
+        parser = build_parser(command)
         if not args_list:
             parser.print_help()
             return 0
         args = parser.parse_args(args_list)
-        verbose = bool(args.verbose)
+        verbose = bool(getattr(args, "verbose", False))
         _setup_logging(verbose)
         if not hasattr(args, "run"):
             raise UsageError("say which command (see `costcmp --help`)")
@@ -136,7 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if verbose:
             raise
-        _say(f"costcmp: error: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}")
+        where = f"{exc.filename}" if exc.filename else "the output"
+        _say(f"costcmp: error: cannot write {where}: {exc.strerror or exc}")
         return 2
     except Exception as exc:  # a bug: one line and the way to see more
         if verbose:

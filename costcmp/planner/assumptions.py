@@ -82,6 +82,10 @@ def default_mfu(gpu: str) -> float:
 class Assumptions:
     """The tunable inputs of a plan; every field has a documented default above."""
 
+    def __deepcopy__(self, memo: dict[int, object]) -> object:
+        """Immutable: pandas deep-copies ``DataFrame.attrs`` on every operation; sharing is safe and cheap."""
+        return self
+
     mfu: float | None = None  # None: the per-generation default
     goodput: float = GOODPUT
     precision: str = "bf16"  # "bf16" or "fp8"

@@ -65,6 +65,10 @@ PRESETS: dict[str, ModelPreset] = {p.name: p for p in _PRESETS}
 class Workload:
     """A training run. `params` counts every parameter (memory); `active_params` those each token uses."""
 
+    def __deepcopy__(self, memo: dict[int, object]) -> object:
+        """Immutable: pandas deep-copies ``DataFrame.attrs`` on every operation; sharing is safe and cheap."""
+        return self
+
     label: str
     params: float | None
     active_params: float | None

@@ -5,6 +5,7 @@ rows of the offer schema.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import Counter
@@ -35,6 +36,7 @@ PRICE_LIST_FILTERS = {
     "capacitystatus": "Used",
     "licenseModel": "No License required",
 }
+log = logging.getLogger(__name__)
 THROTTLING_CODES = {"ThrottlingException", "Throttling", "RequestLimitExceeded", "TooManyRequestsException"}
 
 
@@ -153,7 +155,9 @@ class AwsAdapter:
             except botocore.exceptions.ClientError as exc:
                 if _error_code(exc) not in THROTTLING_CODES or attempt >= self._max_retries:
                     raise
-                self._sleep(min(30.0, 0.5 * 2**attempt))
+                wait = min(30.0, 0.5 * 2**attempt)
+                log.info("%s throttled (%s); retrying in %.1f s", operation, _error_code(exc), wait)
+                self._sleep(wait)
                 attempt += 1
 
     def fetch_region(self, region: str, on_page: PageCallback) -> RegionResult:

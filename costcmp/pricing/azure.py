@@ -11,6 +11,7 @@ says "1 Hour"), primary meter regions preferred, zero prices dropped and counted
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import re
@@ -26,6 +27,7 @@ import requests
 from costcmp.errors import RegionFetchError
 from costcmp.pricing.adapter import PageCallback, RegionResult, one_line
 
+log = logging.getLogger(__name__)
 PRICES_URL = "https://prices.azure.com/api/retail/prices"
 PRICES_URL_ENV = "COSTCMP_AZURE_PRICES_URL"
 ARM_URL_ENV = "COSTCMP_AZURE_ARM_URL"
@@ -249,7 +251,9 @@ class AzureAdapter:
             response = self._session.get(url, params=params, timeout=TIMEOUT)
             if response.status_code in RETRY_STATUSES and attempt + 1 < self._max_attempts:
                 wait = _retry_after(response.headers.get("Retry-After"))
-                self._sleep(wait if wait is not None else min(30.0, 2.0 * 2**attempt))
+                wait = wait if wait is not None else min(30.0, 2.0 * 2**attempt)
+                log.info("Retail Prices API answered %d; retrying in %.1f s", response.status_code, wait)
+                self._sleep(wait)
                 continue
             if response.status_code != 200:
                 raise RegionFetchError(

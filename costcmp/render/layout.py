@@ -72,6 +72,6 @@ def simple_table(console: Console, df: pd.DataFrame, columns: Iterable[tuple[str
         "usd": usd,
         "share": percent,
     }
-    for _, row in df.iterrows():
+    for row in df.to_dict("records"):
         table.add_row(*[Text(formats[fmt](row[column])) for _, column, fmt in spec])
     console.print(table)

@@ -82,7 +82,10 @@ def _priced_table(
     price column, header): the cheapest row of each group is marked and bold."""
     group, price, best_header = best
     cheapest = set(offers.groupby(group, observed=True)[price].idxmin().dropna()) if len(offers) else set()
-    rows = [(index, [cell_text(show(row)) for _, _, _, show in columns]) for index, row in offers.iterrows()]
+    rows = [
+        (index, [cell_text(show(row)) for _, _, _, show in columns])
+        for index, row in zip(offers.index, offers.to_dict("records"), strict=True)
+    ]
     headers = [header for header, _, _, _ in columns]
     priorities = [priority for _, _, priority, _ in columns]
     keep = fit_columns([headers] + [cells for _, cells in rows], priorities, console.width - 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
 from rich.cells import cell_len
 from rich.text import Text
 
@@ -42,13 +43,13 @@ def plan_table(console: Console, plans: pd.DataFrame, summary: Iterable[str], *,
     for line in summary:
         console.print(line, highlight=False, markup=False)
     console.print()
-    fits = plans["fits"].to_numpy() & plans["cost_usd"].notna().to_numpy()
-    positions = [i for i in range(len(plans)) if fits[i]]
-    cheapest = min(positions, key=lambda i: plans["cost_usd"].iloc[i]) if positions else None
-    fastest = min(positions, key=lambda i: plans["days"].iloc[i]) if positions else None
+    cost, days = plans["cost_usd"].to_numpy(float), plans["days"].to_numpy(float)
+    positions = np.flatnonzero(plans["fits"].to_numpy(bool) & ~np.isnan(cost))
+    cheapest = int(positions[np.argmin(cost[positions])]) if len(positions) else None
+    fastest = int(positions[np.argmin(days[positions])]) if len(positions) else None
     has_commitment = bool((plans["commitment_usd"] > 0).any())
     rows = []
-    for i, (_, row) in enumerate(plans.iterrows()):
+    for i, row in enumerate(plans.to_dict("records")):
         mark = ("$" if i == cheapest else "") + (FASTEST_MARK if i == fastest else "")
         rows.append(
             [

@@ -33,7 +33,7 @@ def _plans(console: Console, story: RunStory, plans: pd.DataFrame, title: str) -
     ):
         grid.add_column(header, justify=justify, no_wrap=header != "notes")  # type: ignore[arg-type]
     notes = plan_notes(plans, story.workload, story.assumptions)
-    for (_, row), note in zip(plans.iterrows(), notes, strict=True):
+    for row, note in zip(plans.to_dict("records"), notes, strict=True):
         grid.add_row(
             cell_text(row["provider"]),
             cell_text(row["region"]),

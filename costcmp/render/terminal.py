@@ -49,8 +49,15 @@ class AsciiStream:
 
 
 def console_for(stream: IO[str], *, stderr: bool = False) -> Console:
-    """A Console on `stream`: colour only on a terminal, COLUMNS honoured down to MIN_WIDTH."""
+    """A Console on `stream`: colour only on a terminal, COLUMNS honoured down to MIN_WIDTH.
+
+    A broken pipe (`costcmp prices | head -1`) is raised as BrokenPipeError for the CLI to end quietly
+    with status 0; rich's own handler would exit with status 1."""
     from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
 
     interactive = stream.isatty()
     width: int | None = None
@@ -61,7 +68,7 @@ def console_for(stream: IO[str], *, stderr: bool = False) -> Console:
         width = FILE_WIDTH
     safe = can_encode(stream)
     target = stream if safe else AsciiStream(stream)
-    console = Console(
+    console = _Console(
         file=target,  # type: ignore[arg-type]
         width=width,
         stderr=stderr,
