@@ -65,3 +65,21 @@ def test_stale_prices_warn_api_users(tmp_path, monkeypatch) -> None:  # type: ig
     monkeypatch.setattr(cache, "date", Later)
     with pytest.warns(costcmp.StaleDataWarning, match="days old"):
         costcmp.load_offers(gpu="H100")
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"### Python API.*?```python\n(.*?)```", text, re.S)
+    assert code is not None
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile(code.group(1), "README.md", "exec"), namespace)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "cost_vs_time.png",
+        "plan.csv",
+        "prices.csv",
+        "summary.json",
+    ]
