@@ -83,3 +83,38 @@ def test_readme_python_example_runs(tmp_path, monkeypatch) -> None:  # type: ign
         "prices.csv",
         "summary.json",
     ]
+
+
+def test_names_by_concept() -> None:
+    """One module per concept: no two modules, and no two public functions or classes, share a name."""
+    import ast
+    import collections
+    from pathlib import Path
+
+    package = Path(costcmp.__file__).resolve().parent
+    modules: dict[str, list[str]] = collections.defaultdict(list)
+    names: dict[str, list[str]] = collections.defaultdict(list)
+    for path in package.rglob("*.py"):
+        if path.stem != "__init__":
+            modules[path.stem].append(str(path))
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
+                names[node.name].append(str(path))
+    assert {k: v for k, v in modules.items() if len(v) > 1} == {}
+    assert {k: v for k, v in names.items() if len(v) > 1} == {}
+
+
+def test_no_broad_except_in_the_library() -> None:
+    """Adapters catch the SDKs' declared exceptions; only the CLI's last resort may catch Exception (and it
+    reports, never swallows)."""
+    from pathlib import Path
+
+    package = Path(costcmp.__file__).resolve().parent
+    broad = [
+        f"{path.relative_to(package)}:{n}"
+        for path in package.rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "except Exception" in line or line.strip() == "except:"
+    ]
+    assert broad == ["cli/app.py:" + broad[0].split(":")[1]] if broad else True
+    assert len(broad) <= 1

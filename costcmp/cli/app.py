@@ -91,7 +91,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         [_COMMAND_MODULES[command]] if command in _COMMAND_MODULES else list(dict.fromkeys(_COMMAND_MODULES.values()))
     )
     for name in wanted:
-        importlib.import_module(f"costcmp.cli.{name}").register(commands, common)
+        getattr(importlib.import_module(f"costcmp.cli.{name}"), f"add_{name}")(commands, common)
     return parser
 
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_catalog_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     prices_parser = commands.add_parser(
         "prices",
         parents=[common],
@@ -44,7 +44,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     )
     options.add_output(prices_parser)
     options.add_cache_dir(prices_parser)
-    prices_parser.set_defaults(run=prices)
+    prices_parser.set_defaults(run=run_prices)
 
     gpus_parser = commands.add_parser(
         "gpus",
@@ -53,10 +53,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         description="The GPU hardware table: memory, bandwidth, dense peak TFLOPS per data type, TDP, sources.",
     )
     options.add_output(gpus_parser)
-    gpus_parser.set_defaults(run=gpus)
+    gpus_parser.set_defaults(run=run_gpus)
 
 
-def prices(args: argparse.Namespace) -> int:
+def run_prices(args: argparse.Namespace) -> int:
     from costcmp import cache, offers
 
     if args.cpu and (args.gpu or args.min_gpus is not None or args.min_gpu_memory is not None):
@@ -101,7 +101,7 @@ def prices(args: argparse.Namespace) -> int:
     return 0
 
 
-def gpus(args: argparse.Namespace) -> int:
+def run_gpus(args: argparse.Namespace) -> int:
     from costcmp import hardware
 
     specs = hardware.gpu_specs()

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_cluster_command(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     from costcmp.cluster import CLUSTER_PRESETS
 
     presets = "; ".join(
@@ -44,10 +44,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     )
     options.add_output(c)
     options.add_cache_dir(c)
-    c.set_defaults(run=cluster)
+    c.set_defaults(run=run_cluster)
 
 
-def cluster(args: argparse.Namespace) -> int:
+def run_cluster(args: argparse.Namespace) -> int:
     from costcmp.cluster import MAX_CLUSTER_GPUS, price_cluster
     from costcmp.planner.assumptions import parse_commit_discounts
     from costcmp.units import parse_count

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_plan_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = commands.add_parser(
         "plan",
         parents=[common],
@@ -49,14 +49,14 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     p.add_argument("--limit", type=options.whole_number, help="Show at most this many rows.")
     options.add_output(p)
     options.add_cache_dir(p)
-    p.set_defaults(run=plan)
+    p.set_defaults(run=run_plan)
 
     m = commands.add_parser(
         "models", parents=[common], help="The model presets.", description="The model presets for --model: "
         "parameters, tokens and sources."
     )  # fmt: skip
     options.add_output(m)
-    m.set_defaults(run=models)
+    m.set_defaults(run=run_models)
 
     v = commands.add_parser(
         "validate",
@@ -65,7 +65,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         description="Replay published training runs with the default assumptions: predicted vs published GPU-hours.",
     )
     options.add_output(v)
-    v.set_defaults(run=validate)
+    v.set_defaults(run=run_validate)
 
 
 def assumptions_from(args: argparse.Namespace) -> Any:
@@ -92,7 +92,7 @@ def assumptions_from(args: argparse.Namespace) -> Any:
     return dataclasses.replace(Assumptions(), **{k: v for k, v in overrides.items() if v is not None})
 
 
-def plan(args: argparse.Namespace) -> int:
+def run_plan(args: argparse.Namespace) -> int:
     from costcmp.describe import summary_lines, with_notes
     from costcmp.errors import InvalidParameterError
     from costcmp.planner import plan as make_plan
@@ -152,7 +152,7 @@ def _with_extremes(plans: pd.DataFrame, limit: int | None) -> pd.DataFrame:
     return plans.iloc[sorted(keep)]
 
 
-def models(args: argparse.Namespace) -> int:
+def run_models(args: argparse.Namespace) -> int:
     import dataclasses
 
     import pandas as pd
@@ -180,7 +180,7 @@ def models(args: argparse.Namespace) -> int:
     return 0
 
 
-def validate(args: argparse.Namespace) -> int:
+def run_validate(args: argparse.Namespace) -> int:
     from costcmp.planner.validate import median_abs_error_pct, validate_runs
 
     table = validate_runs()

@@ -12,7 +12,7 @@ from costcmp.errors import InvalidParameterError
 from costcmp.pricing.registry import PROVIDERS, REGISTRY
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_refresh_command(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     r = commands.add_parser(
         "refresh",
         parents=[common],
@@ -35,10 +35,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     r.add_argument("--currency", default="USD", help="Currency of the prices (the cache holds USD).")
     r.add_argument("--workers", type=options.whole_number, default=16, help="Regions fetched at once (1-64).")
     options.add_cache_dir(r)
-    r.set_defaults(run=refresh)
+    r.set_defaults(run=run_refresh)
 
 
-def refresh(args: argparse.Namespace) -> int:
+def run_refresh(args: argparse.Namespace) -> int:
     from costcmp.errors import CredentialsError
     from costcmp.offers import split_names
     from costcmp.pricing.adapter import AdapterOptions

@@ -9,7 +9,7 @@ from costcmp.cli import options
 from costcmp.cli.app import console, data_lines, load, note, stdout
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_report_command(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     r = commands.add_parser(
         "report",
         parents=[common],
@@ -28,10 +28,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         help="Also write prices.csv, plan.csv, summary.json and cost_vs_time.png here.",
     )  # fmt: skip
     options.add_cache_dir(r)
-    r.set_defaults(run=report)
+    r.set_defaults(run=run_report)
 
 
-def report(args: argparse.Namespace) -> int:
+def run_report(args: argparse.Namespace) -> int:
     import dataclasses
 
     from costcmp import cache
