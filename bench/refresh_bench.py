@@ -11,7 +11,13 @@ For each provider, 16 regions x 5 pages each (AWS: 3 Price List pages, 1 Describ
 history; Azure: 5 Retail Prices pages), fetched by `costcmp.refresh` with the default worker count.
 Target: speed-up >= 6x. Three refreshes run per provider, each with a fresh adapter, fresh clients and
 an empty cache; all are printed and the best is compared with the target (the machine's 2 cores also
-run the servers). Dummy credentials only; nothing leaves 127.0.0.1; caches go to temporary directories.
+run the servers).
+
+Then the same refreshes against servers that answer every distinct request once with a throttling
+error first (AWS: ThrottlingException / RequestLimitExceeded; Azure: 429 without Retry-After), and the
+ratio throttled / unthrottled best wall time is printed. Target: <= 4 (issue 10): each request backs
+off alone, briefly, while the other regions go on. Dummy credentials only; nothing leaves 127.0.0.1;
+caches go to temporary directories.
 """
 
 from __future__ import annotations
@@ -88,16 +94,31 @@ def serve(port_out, stop) -> None:  # type: ignore[no-untyped-def]
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log per request
 
-    retail = FakeRetailPrices({r: azure_region(r) for r in AZURE_REGIONS}, page_size=3, delay=DELAY)
+    from werkzeug.wrappers import Response
+
     azure = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     azure.start()
-    retail.base_url = azure.url_for("/api/retail/prices")
-    azure.expect_request("/api/retail/prices").respond_with_handler(retail)
-    azure.expect_request("/__stats").respond_with_handler(
-        lambda _: __import__("werkzeug").wrappers.Response(json.dumps({"requests": len(retail.requests)}))
-    )
-    with FakeAws({r: aws_region(r) for r in AWS_REGIONS}, page_size=2, ec2_page_size=100, delay=DELAY) as aws:
-        port_out.send((aws.url, retail.base_url, azure.url_for("/__stats")))
+    urls = []
+    for prefix, throttled in (("", False), ("/throttled", True)):
+        retail = FakeRetailPrices(
+            {r: azure_region(r) for r in AZURE_REGIONS}, page_size=3, delay=DELAY, throttle_once=throttled
+        )
+        retail.base_url = azure.url_for(f"{prefix}/api/retail/prices")
+        azure.expect_request(f"{prefix}/api/retail/prices").respond_with_handler(retail)
+
+        def stats(request, retail=retail):  # type: ignore[no-untyped-def]
+            if request.args.get("reset"):
+                retail.throttled.clear()
+            return Response(json.dumps({"requests": len(retail.requests)}))
+
+        azure.expect_request(f"{prefix}/__stats").respond_with_handler(stats)
+        urls.append((retail.base_url, azure.url_for(f"{prefix}/__stats")))
+    data = {r: aws_region(r) for r in AWS_REGIONS}
+    with (
+        FakeAws(data, page_size=2, ec2_page_size=100, delay=DELAY) as aws,
+        FakeAws(data, page_size=2, ec2_page_size=100, delay=DELAY, throttle_once=True) as throttled_aws,
+    ):
+        port_out.send(((aws.url, *urls[0]), (throttled_aws.url, *urls[1])))
         stop.wait()
     azure.stop()
 
@@ -107,10 +128,14 @@ def requests_so_far(url: str) -> int:
         return int(json.load(answer)["requests"])
 
 
-def measure(name: str, build, regions: list[str], stats_url: str) -> None:  # type: ignore[no-untyped-def]
+def measure(  # type: ignore[no-untyped-def]
+    name: str, build, regions: list[str], stats_url: str, reset_url: str | None = None
+) -> float:
     walls = []
     before = requests_so_far(stats_url)
     for _ in range(RUNS):  # each run: a fresh adapter, fresh clients and an empty cache directory
+        if reset_url:
+            requests_so_far(reset_url)  # every request is throttled once again in this run
         adapter = build()
         with tempfile.TemporaryDirectory() as cache_dir:
             start = time.perf_counter()
@@ -124,11 +149,12 @@ def measure(name: str, build, regions: list[str], stats_url: str) -> None:  # ty
         f"{DELAY * 1e3:.0f} ms per page, {DEFAULT_WORKERS} workers"
     )
     print("  runs: " + ", ".join(f"{w:.2f} s" for w in walls))
+    target = "" if reset_url else f" (target >= 6x: {'met' if sequential / wall >= 6 else 'NOT met'})"
     print(
         f"  best wall time {wall:.2f} s (parsing, validation and the cache write included); sequential "
-        f"{sequential:.2f} s; speed-up {sequential / wall:.1f}x (target >= 6x: "
-        f"{'met' if sequential / wall >= 6 else 'NOT met'})"
+        f"{sequential:.2f} s; speed-up {sequential / wall:.1f}x{target}"
     )
+    return wall
 
 
 def main() -> None:
@@ -146,19 +172,35 @@ def main() -> None:
     server = context.Process(target=serve, args=(send, stop), daemon=True)
     server.start()
     try:
-        aws_url, azure_url, azure_stats = receive.recv()
-        os.environ.update(
-            AWS_ENDPOINT_URL_PRICING=aws_url, AWS_ENDPOINT_URL_EC2=aws_url, COSTCMP_AZURE_PRICES_URL=azure_url
-        )
+        plain, throttled = receive.recv()
         import pandas  # noqa: F401  one-time process cost (imports), not refresh work
 
-        measure("aws", lambda: AwsAdapter.from_session(workers=DEFAULT_WORKERS), AWS_REGIONS, f"{aws_url}/__stats")
-        measure(
-            "azure",
-            lambda: AzureAdapter.from_environment(workers=DEFAULT_WORKERS),
-            AZURE_REGIONS,
-            azure_stats,
-        )
+        best: dict[tuple[str, bool], float] = {}
+        for (aws_url, azure_url, azure_stats), is_throttled in ((plain, False), (throttled, True)):
+            os.environ.update(
+                AWS_ENDPOINT_URL_PRICING=aws_url, AWS_ENDPOINT_URL_EC2=aws_url, COSTCMP_AZURE_PRICES_URL=azure_url
+            )
+            label = " (every request throttled once)" if is_throttled else ""
+            best["aws", is_throttled] = measure(
+                "aws" + label,
+                lambda: AwsAdapter.from_session(workers=DEFAULT_WORKERS),
+                AWS_REGIONS,
+                f"{aws_url}/__stats",
+                f"{aws_url}/__reset" if is_throttled else None,
+            )
+            best["azure", is_throttled] = measure(
+                "azure" + label,
+                lambda: AzureAdapter.from_environment(workers=DEFAULT_WORKERS),
+                AZURE_REGIONS,
+                azure_stats,
+                f"{azure_stats}?reset=1" if is_throttled else None,
+            )
+        for provider in ("aws", "azure"):
+            ratio = best[provider, True] / best[provider, False]
+            print(
+                f"{provider}: throttled / unthrottled best wall time = {ratio:.2f} "
+                f"(target <= 4: {'met' if ratio <= 4 else 'NOT met'})"
+            )
     finally:
         stop.set()
         server.join(timeout=5)

@@ -1,4 +1,4 @@
-"""Where price snapshots live, how they are loaded, and how they are written without ever being lost.
+"""Where price snapshots live, how they are loaded, and how a refresh commits one without ever losing data.
 
 Two places hold a snapshot, each an `offers.csv` (the schema's columns) plus a `meta.json`:
 
@@ -7,9 +7,13 @@ Two places hold a snapshot, each an `offers.csv` (the schema's columns) plus a `
 * the *user cache*, written by ``costcmp refresh``: ``--cache-dir``, else ``$COSTCMP_CACHE_DIR``, else
   the platform's user cache directory (platformdirs).
 
-The user cache is used when it exists and was generated after the shipped snapshot. Writes go to a
-temporary file that replaces the old one with ``os.replace``; ``meta.json`` records the SHA-256 of
-``offers.csv`` so a half-finished write is detected instead of read.
+The user cache is versioned: each commit writes a new ``snapshot-*`` directory holding both files,
+then replaces the one-line pointer file ``current`` with ``os.replace`` — the single atomic step, so a
+kill at any moment leaves the previous snapshot or the new one, never half of either. Commits take an
+exclusive lock (``fcntl.flock`` on ``.lock``) and merge into the latest committed state under it, so
+two refreshes at once keep each other's rows. A user cache that cannot be read never blocks anything:
+reading commands fall back to the shipped snapshot with one warning naming the broken file, and a
+refresh rebuilds from the shipped snapshot plus what it fetched, and says so.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,11 +39,20 @@ if TYPE_CHECKING:
 
 OFFERS_FILE = "offers.csv"
 META_FILE = "meta.json"
+POINTER_FILE = "current"
+LOCK_FILE = ".lock"
+VERSION_PREFIX = "snapshot-"
+#: Committed versions kept besides the current one (a reader may still be reading the previous one).
+KEEP_VERSIONS = 2
 FORMAT_VERSION = 1
 STALE_AFTER_DAYS = 30
 CACHE_DIR_ENV = "COSTCMP_CACHE_DIR"
 
 log = logging.getLogger(__name__)
+
+
+class CacheFallbackWarning(UserWarning):
+    """The user cache could not be read; the shipped snapshot was used instead (the message says why)."""
 
 
 @dataclass
@@ -85,10 +100,7 @@ def read_meta(directory: Path) -> dict[str, Any]:
     if not isinstance(meta, dict) or not isinstance(meta.get("generated_at"), str):
         raise CacheError(f"{path}: not a costcmp snapshot metadata file (no 'generated_at')")
     if meta.get("format") != FORMAT_VERSION:
-        raise CacheError(
-            f"{path}: snapshot format {meta.get('format')!r}; this costcmp reads format "
-            f"{FORMAT_VERSION} (run `costcmp refresh` to rebuild the cache)"
-        )
+        raise CacheError(f"{path}: snapshot format {meta.get('format')!r}; this costcmp reads format {FORMAT_VERSION}")
     return meta
 
 
@@ -109,10 +121,7 @@ def read_offers(path: Path, expected_sha256: str | None = None, *, trusted: bool
         raise CacheError(f"{path}: cannot read ({exc.strerror or exc})") from None
     digest_ok = expected_sha256 is not None and hashlib.sha256(raw).hexdigest() == expected_sha256
     if expected_sha256 and not digest_ok:
-        raise CacheError(
-            f"{path}: does not match its {META_FILE} (an interrupted write or a hand edit); "
-            "run `costcmp refresh` or delete the cache directory"
-        )
+        raise CacheError(f"{path}: does not match its {META_FILE} (an interrupted write or a hand edit)")
     if trusted and digest_ok:
         df = pd.read_csv(io.BytesIO(raw), dtype=read_dtypes(), keep_default_na=False, na_values=[""])
         for name in ("gpu", "detail"):
@@ -120,8 +129,8 @@ def read_offers(path: Path, expected_sha256: str | None = None, *, trusted: bool
         return df
     try:
         df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, na_values=[""])
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise SchemaError(str(path), f"not a readable CSV ({exc})") from None
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise SchemaError(str(path), f"not a readable CSV ({' '.join(str(exc).split())[:200]})") from None
     return coerce(df, str(path))
 
 
@@ -132,28 +141,63 @@ def load_directory(directory: Path, origin: str) -> Snapshot:
     return Snapshot(offers=offers, meta=meta, path=directory, origin=origin)
 
 
-def load_snapshot(cache_dir: str | os.PathLike[str] | None = None) -> Snapshot:
-    """The freshest usable snapshot: the user cache if present and newer, else the shipped one.
+def _current_version(directory: Path) -> Path | None:
+    """The committed snapshot directory of a user cache (the pointer's target, or a flat older layout);
+    None when the cache holds nothing. CacheError when the pointer itself is unusable."""
+    pointer = directory / POINTER_FILE
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return directory if (directory / META_FILE).exists() or (directory / OFFERS_FILE).exists() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CacheError(f"{pointer}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    if not name.startswith(VERSION_PREFIX) or "/" in name or not (directory / name).is_dir():
+        raise CacheError(f"{pointer}: names no snapshot of this cache ({name[:60]!r})")
+    return directory / name
 
-    Emits a `StaleDataWarning` per provider whose newest price is older than STALE_AFTER_DAYS."""
+
+def load_user_cache(directory: Path) -> Snapshot | None:
+    """The user cache's committed snapshot (validated), None if it holds none; CacheError/SchemaError if
+    it cannot be used."""
+    version = _current_version(directory)
+    return None if version is None else load_directory(version, "user")
+
+
+def load_snapshot(cache_dir: str | os.PathLike[str] | None = None) -> Snapshot:
+    """The freshest usable snapshot: the user cache if present, readable and newer, else the shipped one.
+
+    Emits a `StaleDataWarning` per provider whose newest price is older than STALE_AFTER_DAYS, and a
+    `CacheFallbackWarning` when a broken user cache was passed over (also in `Snapshot.warnings`)."""
     snapshot = _freshest_snapshot(cache_dir)
     for line in staleness_warnings(snapshot.offers):
         warnings.warn(line, StaleDataWarning, stacklevel=3)
+    for line in snapshot.warnings:
+        warnings.warn(line, CacheFallbackWarning, stacklevel=3)
     return snapshot
 
 
 def _freshest_snapshot(cache_dir: str | os.PathLike[str] | None) -> Snapshot:
-    shipped = shipped_dir()
+    shipped_path = shipped_dir()
     user = user_cache_dir(cache_dir)
-    if (user / META_FILE).is_file() and user.resolve() != shipped.resolve():
-        user_meta = read_meta(user)
-        shipped_meta = read_meta(shipped)
-        if user_meta["generated_at"] >= shipped_meta["generated_at"]:
-            return load_directory(user, "user")
-        snapshot = load_directory(shipped, "shipped")
-        snapshot.warnings.append(f"the user cache {user} is older than the shipped snapshot; using the shipped one")
-        return snapshot
-    return load_directory(shipped, "shipped")
+    if user.resolve() == shipped_path.resolve():
+        return load_directory(shipped_path, "shipped")
+    try:
+        mine = load_user_cache(user)
+    except (CacheError, SchemaError) as exc:
+        shipped = load_directory(shipped_path, "shipped")
+        shipped.warnings.append(
+            f"ignoring the user cache: {exc}; using the shipped snapshot (`costcmp refresh` rebuilds it)"
+        )
+        log.debug("user cache %s unusable: %s", user, exc)
+        return shipped
+    if mine is None:
+        return load_directory(shipped_path, "shipped")
+    shipped_meta = read_meta(shipped_path)
+    if mine.meta["generated_at"] >= shipped_meta["generated_at"]:
+        return mine
+    shipped = load_directory(shipped_path, "shipped")
+    shipped.warnings.append(f"the user cache {user} is older than the shipped snapshot; using the shipped one")
+    return shipped
 
 
 def offers_csv_bytes(offers: pd.DataFrame) -> bytes:
@@ -163,19 +207,115 @@ def offers_csv_bytes(offers: pd.DataFrame) -> bytes:
     return offers.loc[:, list(SCHEMA_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def write_snapshot(directory: Path, offers: pd.DataFrame, meta: dict[str, Any]) -> None:
-    """Validate, then write `offers.csv` and `meta.json` atomically (old files survive any failure)."""
+def _snapshot_files(offers: pd.DataFrame, meta: dict[str, Any], origin: str) -> tuple[bytes, bytes]:
+    """Validated CSV bytes and the meta JSON (with the format and the CSV's SHA-256) for a snapshot."""
     from costcmp.schema import validate
 
-    validate(offers.reset_index(drop=True), f"offers to be written to {directory}")
+    validate(offers.reset_index(drop=True), origin)
+    data = offers_csv_bytes(offers)
+    full_meta = {**meta, "format": FORMAT_VERSION, "offers_sha256": hashlib.sha256(data).hexdigest()}
+    return data, (json.dumps(full_meta, indent=2, sort_keys=True) + "\n").encode()
+
+
+def write_snapshot(directory: Path, offers: pd.DataFrame, meta: dict[str, Any]) -> None:
+    """Write a flat snapshot (`offers.csv` + `meta.json`), as the shipped one is built. Each file is
+    replaced atomically; for the user cache use `commit`, which replaces both in one step."""
+    data, meta_bytes = _snapshot_files(offers, meta, f"offers to be written to {directory}")
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        data = offers_csv_bytes(offers)
-        full_meta = {**meta, "format": FORMAT_VERSION, "offers_sha256": hashlib.sha256(data).hexdigest()}
         atomic_write_bytes(directory / OFFERS_FILE, data)
-        atomic_write_bytes(directory / META_FILE, (json.dumps(full_meta, indent=2, sort_keys=True) + "\n").encode())
+        atomic_write_bytes(directory / META_FILE, meta_bytes)
     except OSError as exc:
         raise CacheError(f"cannot write the cache in {directory}: {exc.strerror or exc}") from None
+
+
+def ensure_writable(directory: Path) -> None:
+    """Fail now, before any fetching, if `directory` cannot hold a cache (read-only, full, not a dir)."""
+    import tempfile
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory) as probe:
+            probe.write(b"costcmp")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        raise CacheError(f"cannot write the cache in {directory}: {exc.strerror or exc}") from None
+
+
+class _Lock:
+    """An exclusive advisory lock on `<cache>/.lock` (fcntl.flock; released when the process dies)."""
+
+    def __init__(self, directory: Path, on_wait: Callable[[str], None] | None) -> None:
+        self.path = directory / LOCK_FILE
+        self.on_wait = on_wait
+        self.fd = -1
+
+    def __enter__(self) -> _Lock:
+        import fcntl
+
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if self.on_wait:
+                self.on_wait(f"waiting for another costcmp refresh to finish writing {self.path.parent}")
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)  # closing the descriptor releases the lock
+
+
+def commit(
+    directory: Path,
+    merge: Callable[[Snapshot, list[str]], tuple[pd.DataFrame, dict[str, Any]]],
+    *,
+    on_wait: Callable[[str], None] | None = None,
+) -> list[str]:
+    """Commit a new user-cache snapshot: under the lock, read the latest committed state (the shipped
+    snapshot if the cache is empty or unreadable), let `merge(base, notes)` build the new table and meta
+    from it, write them to a new version directory and switch the pointer. Returns notes for the user
+    (e.g. that a broken cache was rebuilt). Nothing is changed if `merge` or the write fails."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with _Lock(directory, on_wait):
+            notes: list[str] = []
+            base = _base_for_commit(directory, notes)
+            offers, meta = merge(base, notes)
+            data, meta_bytes = _snapshot_files(offers, meta, f"offers to be written to {directory}")
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            version = directory / f"{VERSION_PREFIX}{stamp}-{os.getpid()}"
+            version.mkdir()
+            atomic_write_bytes(version / OFFERS_FILE, data)
+            atomic_write_bytes(version / META_FILE, meta_bytes)
+            atomic_write_bytes(directory / POINTER_FILE, (version.name + "\n").encode())
+            _prune(directory, version)
+            return notes
+    except OSError as exc:
+        raise CacheError(f"cannot write the cache in {directory}: {exc.strerror or exc}") from None
+
+
+def _base_for_commit(directory: Path, notes: list[str]) -> Snapshot:
+    try:
+        mine = load_user_cache(directory)
+    except (CacheError, SchemaError) as exc:
+        notes.append(f"the user cache was unreadable ({exc}); rebuilt from the shipped snapshot plus what was fetched")
+        return load_directory(shipped_dir(), "shipped")
+    shipped = load_directory(shipped_dir(), "shipped")
+    if mine is None or mine.meta["generated_at"] < shipped.meta["generated_at"]:
+        return shipped
+    return mine
+
+
+def _prune(directory: Path, current: Path) -> None:
+    """Remove older versions beyond KEEP_VERSIONS, unfinished ones, and a flat older-layout snapshot."""
+    versions = sorted(p for p in directory.iterdir() if p.is_dir() and p.name.startswith(VERSION_PREFIX))
+    older = [v for v in versions if v != current]  # names carry their commit time: sorted = oldest first
+    for old in older[: max(0, len(older) - KEEP_VERSIONS)]:
+        shutil.rmtree(old, ignore_errors=True)
+    for flat in (OFFERS_FILE, META_FILE):
+        (directory / flat).unlink(missing_ok=True)
 
 
 def provider_ages(offers: pd.DataFrame, today: date | None = None) -> dict[str, tuple[str, str, int]]:

@@ -14,8 +14,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -74,6 +73,7 @@ class RefreshReport:
     outcomes: list[RegionOutcome]
     written_to: Path | None
     total_rows: int
+    notes: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[RegionOutcome]:
@@ -111,44 +111,105 @@ def refresh(
     workers: int = 16,
     progress: RefreshProgress | None = None,
     now: datetime | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> RefreshReport:
-    """Fetch every (provider, region), merge into the current table and write the user cache."""
-    import pandas as pd
+    """Fetch every (provider, region), then merge into the latest committed table and commit the user cache.
 
+    Checked before any network call: `workers` (1-64), each region against its provider's registry list,
+    and that the cache directory is writable. Fetching takes no lock; the commit does (`on_wait` is told
+    when another refresh holds it) and merges into whatever is committed then, so concurrent refreshes
+    keep each other's rows. Nothing is written if no region returned rows or the user interrupts."""
     if not 1 <= workers <= 64:
         raise InvalidParameterError("workers", f"must be from 1 to 64 (got {workers})")
     progress = progress or SilentProgress()
-    regions = regions or {}
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", cache.StaleDataWarning)  # a refresh is the cure for stale prices
-        base = cache.load_snapshot(cache_dir)
-    tasks = [(a, r) for a in adapters for r in (list(regions.get(a.name) or []) or a.default_regions())]
+    wanted = {name: _checked_regions(name, list(codes)) for name, codes in (regions or {}).items()}
+    tasks = [(a, r) for a in adapters for r in (wanted.get(a.name) or a.default_regions())]
     if not tasks:
         raise CostcmpError("no regions to refresh")
-    results: list[tuple[RegionOutcome, RegionResult | None]] = []
-    pool = ThreadPoolExecutor(max_workers=min(workers, len(tasks)), thread_name_prefix="costcmp-refresh")
-    futures: list[Future[tuple[RegionOutcome, RegionResult | None]]] = []
-    try:
-        futures = [pool.submit(_fetch, adapter, region, progress) for adapter, region in tasks]
-        for future in as_completed(futures):
-            outcome, result = future.result()
-            results.append((outcome, result))
-    except BaseException:  # Ctrl-C: stop scheduling, write nothing
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-
+    target = cache.user_cache_dir(cache_dir)
+    cache.ensure_writable(target)
+    results = _fetch_all(tasks, workers, progress)
     _validate_fresh(results)
-    previous = base.offers
+    for outcome, _ in results:
+        progress.region_finished(outcome)
+    outcomes = sorted((o for o, _ in results), key=lambda o: (o.provider, o.region))
+    fresh = [(o, r) for o, r in results if r is not None and len(r.rows)]
+    if not fresh:
+        return RefreshReport(outcomes, None, 0)
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    written: dict[str, int] = {}
+
+    def merge(base: cache.Snapshot, notes: list[str]) -> tuple[pd.DataFrame, dict]:
+        merged = _merge(base.offers, results)
+        written["rows"] = len(merged)
+        return merged, _meta(base.meta, merged, outcomes, adapters, stamp)
+
+    notes = cache.commit(target, merge, on_wait=on_wait)
+    return RefreshReport(outcomes, target, written["rows"], notes)
+
+
+def _checked_regions(provider: str, codes: list[str]) -> list[str]:
+    """Region codes as the provider spells them, refused before any network call when unknown."""
+    from costcmp.pricing.registry import REGISTRY
+
+    spec = REGISTRY.get(provider)
+    return [spec.validate_region(code) for code in codes] if spec else codes
+
+
+def _fetch_all(
+    tasks: list[tuple[PriceAdapter, str]], workers: int, progress: RefreshProgress
+) -> list[tuple[RegionOutcome, RegionResult | None]]:
+    """Run the fetches on daemon threads: Ctrl-C returns at once (nothing is written then), and the
+    process can exit without waiting for requests in flight."""
+    import queue
+    import threading
+
+    todo: queue.SimpleQueue[tuple[PriceAdapter, str]] = queue.SimpleQueue()
+    for task in tasks:
+        todo.put(task)
+    done: queue.SimpleQueue[tuple[RegionOutcome, RegionResult | None] | BaseException] = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def work() -> None:
+        while not stop.is_set():
+            try:
+                adapter, region = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                done.put(_fetch(adapter, region, progress))
+            except BaseException as exc:  # a bug or an interrupt: re-raised in the calling thread
+                done.put(exc)
+                return
+
+    for i in range(min(workers, len(tasks))):
+        threading.Thread(target=work, name=f"costcmp-refresh-{i}", daemon=True).start()
+    results: list[tuple[RegionOutcome, RegionResult | None]] = []
+    try:
+        while len(results) < len(tasks):
+            try:
+                item = done.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if isinstance(item, BaseException):
+                raise item
+            results.append(item)
+    except BaseException:
+        stop.set()
+        raise
+    return results
+
+
+def _merge(previous: pd.DataFrame, results: list[tuple[RegionOutcome, RegionResult | None]]) -> pd.DataFrame:
+    """The previous table with each refreshed region's rows replaced by the fresh ones. A region that
+    failed or returned nothing keeps its rows; CPU-only rows stay unless the region returned its own."""
+    import pandas as pd
+
     keep = pd.Series(True, index=previous.index)
     fresh: list[pd.DataFrame] = []
     for outcome, result in results:
         in_region = (previous["provider"] == outcome.provider) & (previous["region"] == outcome.region)
         if result is not None and len(result.rows):
-            # Adapters fetch GPU types; the CPU-only rows a cluster is topped up with stay until
-            # an adapter returns CPU rows of its own for that region.
             if not (result.rows["gpu_count"] == 0).any():
                 in_region &= previous["gpu_count"] > 0
             keep &= ~in_region
@@ -157,18 +218,9 @@ def refresh(
             outcome.kept_previous = int(in_region.sum())
             if outcome.ok and not outcome.rows:
                 outcome.skipped["no GPU offers returned (previous rows kept)"] += 1
-        progress.region_finished(outcome)
-    outcomes = sorted((o for o, _ in results), key=lambda o: (o.provider, o.region))
-    if not fresh:
-        return RefreshReport(outcomes, None, len(previous))
-
     merged = pd.concat([previous[keep], *fresh], ignore_index=True)
     merged = merged.sort_values(["provider", "instance_type", "region", "pricing"], kind="stable")
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    meta = _meta(base.meta, merged, outcomes, adapters, stamp)
-    target = cache.user_cache_dir(cache_dir)
-    cache.write_snapshot(target, merged.reset_index(drop=True), meta)
-    return RefreshReport(outcomes, target, len(merged))
+    return merged.reset_index(drop=True)
 
 
 def _validate_fresh(results: list[tuple[RegionOutcome, RegionResult | None]]) -> None:
@@ -210,15 +262,22 @@ def _meta(
         mine = [o for o in outcomes if o.provider == adapter.name]
         rows = merged[merged["provider"] == adapter.name]
         entry = dict(providers.get(adapter.name) or {})
+        succeeded = sorted(o.region for o in mine if o.ok and o.rows)
+        region_stamps = dict(entry.get("regions_refreshed_at") or {})
+        region_stamps.update({region: stamp for region in succeeded})
+        failed = {k: v for k, v in (entry.get("failed_regions") or {}).items() if k not in succeeded}
+        failed.update({o.region: o.error for o in mine if not o.ok})
         entry.update(
             rows=len(rows),
             as_of_oldest=str(rows["as_of"].min()) if len(rows) else None,
             as_of_newest=str(rows["as_of"].max()) if len(rows) else None,
-            refreshed_at=stamp,
-            refreshed_regions=sorted(o.region for o in mine if o.ok and o.rows),
-            failed_regions={o.region: o.error for o in mine if not o.ok},
+            regions_refreshed_at=dict(sorted(region_stamps.items())),
+            failed_regions=dict(sorted(failed.items())),
         )
-        entry.setdefault("sources", {})
-        entry["sources"] = {**entry["sources"], "live": {"as_of": stamp[:10], "source": adapter.source}}
+        if succeeded:  # the provider's refresh time moves only when some region of it refreshed
+            entry["refreshed_at"] = stamp
+            entry["refreshed_regions"] = succeeded
+            entry.setdefault("sources", {})
+            entry["sources"] = {**entry["sources"], "live": {"as_of": stamp[:10], "source": adapter.source}}
         providers[adapter.name] = entry
     return {"generated_at": stamp, "origin": "costcmp refresh", "providers": providers}

@@ -40,7 +40,8 @@ def test_cache_dir_argument_beats_environment(tmp_path: Path) -> None:
 
 def test_older_user_cache_is_ignored_with_a_warning(isolated_env: Path) -> None:
     cache.write_snapshot(isolated_env, user_offers(), {"generated_at": "2000-01-01T00:00:00Z"})
-    snapshot = cache.load_snapshot()
+    with pytest.warns(cache.CacheFallbackWarning):
+        snapshot = cache.load_snapshot()
     assert snapshot.origin == "shipped"
     assert "older than the shipped snapshot" in snapshot.warnings[0]
 
@@ -50,7 +51,10 @@ def test_hand_edited_cache_is_detected(isolated_env: Path) -> None:
     path = isolated_env / cache.OFFERS_FILE
     path.write_text(path.read_text().replace("50.0", "5.0"))
     with pytest.raises(CacheError, match=r"does not match its meta\.json"):
-        cache.load_snapshot()
+        cache.load_user_cache(isolated_env)
+    with pytest.warns(cache.CacheFallbackWarning, match=r"ignoring the user cache: .*offers.csv: does not match"):
+        snapshot = cache.load_snapshot()
+    assert snapshot.origin == "shipped" and len(snapshot.warnings) == 1
 
 
 def test_bad_user_cache_row_names_file(isolated_env: Path) -> None:
@@ -61,7 +65,7 @@ def test_bad_user_cache_row_names_file(isolated_env: Path) -> None:
     meta.pop("offers_sha256")
     (isolated_env / cache.META_FILE).write_text(json.dumps(meta))
     with pytest.raises(SchemaError, match=r"offers.csv, line 2, field 'gpu'"):
-        cache.load_snapshot()
+        cache.load_user_cache(isolated_env)
 
 
 @pytest.mark.parametrize(
@@ -76,7 +80,9 @@ def test_bad_meta_is_a_clear_error(isolated_env: Path, content: str, words: str)
     isolated_env.mkdir(parents=True)
     (isolated_env / cache.META_FILE).write_text(content)
     with pytest.raises(CacheError, match=words):
-        cache.load_snapshot()
+        cache.load_user_cache(isolated_env)
+    with pytest.warns(cache.CacheFallbackWarning, match=words):  # reading commands fall back, naming the file
+        assert cache.load_snapshot().origin == "shipped"
 
 
 def test_invalid_offers_are_never_written(isolated_env: Path) -> None:
@@ -110,3 +116,104 @@ def test_staleness_warnings_per_provider(shipped_offers: pd.DataFrame) -> None:
     warnings = cache.staleness_warnings(shipped_offers, today=date(2026, 8, 1))
     assert len(warnings) == 1 and warnings[0].startswith("azure prices are 44 days old")
     assert cache.staleness_warnings(shipped_offers, today=date(2026, 7, 10)) == []
+
+
+def commit_rows(directory: Path, price: float) -> list[str]:
+    rows = user_offers().assign(usd_per_hour=price, usd_per_gpu_hour=price / 8)
+
+    def merge(base: cache.Snapshot, notes: list[str]) -> tuple[pd.DataFrame, dict]:
+        return rows, {"generated_at": "2099-01-01T00:00:00Z"}
+
+    return cache.commit(directory, merge)
+
+
+def test_commit_is_one_pointer_switch_and_old_versions_are_pruned(isolated_env: Path) -> None:
+    for price in (50.0, 40.0, 30.0, 20.0):
+        assert commit_rows(isolated_env, price) == []
+    snapshot = cache.load_snapshot()
+    assert snapshot.origin == "user" and snapshot.offers.loc[0, "usd_per_hour"] == 20.0
+    versions = sorted(p.name for p in isolated_env.iterdir() if p.name.startswith(cache.VERSION_PREFIX))
+    assert len(versions) == 1 + cache.KEEP_VERSIONS
+    assert (isolated_env / cache.POINTER_FILE).read_text().strip() == versions[-1]
+
+
+@pytest.mark.parametrize("stage", ["version files", "pointer"])
+def test_a_kill_at_any_step_leaves_the_previous_snapshot(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
+    """An interruption while writing the new version, or just before the pointer switch, changes nothing
+    that readers see; the next commit succeeds and tidies up."""
+    commit_rows(isolated_env, 50.0)
+    real_write = cache.atomic_write_bytes
+
+    def killed(path: Path, data: bytes) -> None:
+        if (stage == "pointer") == (path.name == cache.POINTER_FILE):
+            raise KeyboardInterrupt
+        real_write(path, data)
+
+    monkeypatch.setattr(cache, "atomic_write_bytes", killed)
+    with pytest.raises(KeyboardInterrupt):
+        commit_rows(isolated_env, 40.0)
+    monkeypatch.undo()  # (also undoes the fixture's environment: name the cache explicitly below)
+    assert cache.load_snapshot(isolated_env).offers.loc[0, "usd_per_hour"] == 50.0
+    commit_rows(isolated_env, 30.0)
+    assert cache.load_snapshot(isolated_env).offers.loc[0, "usd_per_hour"] == 30.0
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda d: (d / cache.POINTER_FILE).write_text("snapshot-missing\n"), "names no snapshot"),
+        (lambda d: (d / cache.POINTER_FILE).write_bytes(b"\xff\xfe garbage"), "names no snapshot|cannot read"),
+        (lambda d: (cache._current_version(d) / cache.META_FILE).write_text("{"), "not readable JSON"),  # type: ignore[operator]
+        (
+            lambda d: (cache._current_version(d) / cache.META_FILE).write_text(  # type: ignore[operator]
+                json.dumps({"format": 0, "generated_at": "2099"})
+            ),
+            "format 0",
+        ),
+        (lambda d: (cache._current_version(d) / cache.OFFERS_FILE).write_bytes(b"\x00\x01binary"), "does not match"),
+    ],
+)
+def test_a_broken_cache_never_blocks_reading_or_committing(isolated_env: Path, damage, words: str) -> None:  # type: ignore[no-untyped-def]
+    commit_rows(isolated_env, 50.0)
+    damage(isolated_env)
+    with pytest.warns(cache.CacheFallbackWarning, match=words):
+        snapshot = cache.load_snapshot()
+    assert snapshot.origin == "shipped" and len(snapshot.warnings) == 1 and str(isolated_env) in snapshot.warnings[0]
+    notes = commit_rows(isolated_env, 40.0)
+    assert len(notes) == 1 and "rebuilt from the shipped snapshot" in notes[0]
+    assert cache.load_snapshot().offers.loc[0, "usd_per_hour"] == 40.0
+
+
+def test_unwritable_cache_dir_is_found_before_any_work(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(CacheError, match="cannot write the cache"):
+        cache.ensure_writable(blocker / "cache")
+
+
+def test_the_lock_serialises_commits_and_says_it_waits(isolated_env: Path) -> None:
+    import threading
+
+    commit_rows(isolated_env, 50.0)
+    held, release, said = threading.Event(), threading.Event(), []
+
+    def slow_merge(base: cache.Snapshot, notes: list[str]) -> tuple[pd.DataFrame, dict]:
+        held.set()
+        release.wait(5)
+        return base.offers, {"generated_at": "2099-01-01T00:00:00Z"}
+
+    first = threading.Thread(target=lambda: cache.commit(isolated_env, slow_merge))
+    first.start()
+    held.wait(5)
+    second = threading.Thread(
+        target=lambda: cache.commit(isolated_env, lambda b, n: (b.offers, b.meta), on_wait=said.append)
+    )
+    second.start()
+    while not said and second.is_alive():
+        second.join(0.05)
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert said and said[0].startswith("waiting for another costcmp refresh")

@@ -43,7 +43,7 @@ def test_price_item_on_demand_and_reserved_choice() -> None:
 def test_zero_rates_are_skipped_and_counted() -> None:
     product = parse_price_item(price_item("p5e.48xlarge", "us-east-2", "0.0000000000"))
     assert product.on_demand is None
-    assert product.skipped["zero on-demand rate (capacity block or placeholder)"] == 1
+    assert product.skipped["zero on-demand rate (placeholder; not stored)"] == 1
 
 
 @pytest.mark.parametrize(
@@ -74,6 +74,15 @@ def test_malformed_items_raise(raw: str) -> None:
         ("Up to 25 Gigabit", (), math.nan),
         ("Up to 25 Gigabit", ({"BaselineBandwidthInGbps": 5.0},), 5.0),
         ("3200 Gigabit", tuple({"BaselineBandwidthInGbps": 200.0} for _ in range(16)), 3200.0),
+        # Real DescribeInstanceTypes answers: per-card figures that do not add up to the instance's.
+        (
+            "400 Gigabit",
+            tuple({"NetworkPerformance": "400 Gigabit", "BaselineBandwidthInGbps": 400.0} for _ in range(4)),
+            400.0,
+        ),
+        ("3200 Gigabit", tuple({"BaselineBandwidthInGbps": 200.0} for _ in range(8)), 3200.0),  # p6-b200.48xlarge
+        ("200 Gigabit", ({"BaselineBandwidthInGbps": 400.0},), 200.0),  # g6e.24xlarge
+        (None, ({"BaselineBandwidthInGbps": 100.0}, {"BaselineBandwidthInGbps": 100.0}), 200.0),
         (None, (), math.nan),
     ],
 )
@@ -106,7 +115,7 @@ def test_latest_spot_price_per_zone() -> None:
         spot_entry("p5.48xlarge", "us-east-1a", "11.0"),
         spot_entry("p5.48xlarge", "us-east-1b", "12.0"),
     ]
-    assert latest_spot_by_zone(history) == {
+    assert latest_spot_by_zone(history, NOW) == {
         ("p5.48xlarge", "us-east-1a"): 11.0,
         ("p5.48xlarge", "us-east-1b"): 12.0,
     }
@@ -174,9 +183,9 @@ def test_fetch_region_with_pagination_throttling_and_a_malformed_item() -> None:
         result = adapter.fetch_region("us-east-1", pages.append)
         s.pricing_stub.assert_no_pending_responses()
         s.ec2_stub.assert_no_pending_responses()
-    assert slept == [0.5] and result.pages == 5 and len(pages) == 5
+    assert len(slept) == 1 and 0.05 <= slept[0] <= 0.1 and result.pages == 5 and len(pages) == 5
     assert result.skipped["malformed Price List item"] == 1
-    assert result.skipped["zero on-demand rate (capacity block or placeholder)"] == 1
+    assert result.skipped["zero on-demand rate (placeholder; not stored)"] == 1
     assert result.skipped["p5e.48xlarge: no non-zero on-demand rate"] == 1
     rows = result.rows.set_index(["instance_type", "pricing"])
     assert list(result.rows.columns) == list(SCHEMA_COLUMNS)
@@ -252,8 +261,28 @@ def test_persistent_throttling_and_access_denied_fail_the_region() -> None:
     for _ in range(3):
         s.pricing_stub.add_client_error("get_products", service_error_code="ThrottlingException", http_status_code=400)
     with s.pricing_stub, pytest.raises(RegionFetchError, match="ThrottlingException"):
-        AwsAdapter(s.factory, sleep=lambda _: None, max_throttle_retries=2).fetch_region("us-east-1", lambda _: None)
+        AwsAdapter(s.factory, sleep=lambda _: None, max_retries=2).fetch_region("us-east-1", lambda _: None)
     s = Stubbed()
     s.pricing_stub.add_client_error("get_products", service_error_code="AccessDeniedException", http_status_code=400)
     with s.pricing_stub, pytest.raises(RegionFetchError, match="AccessDeniedException"):
         AwsAdapter(s.factory, sleep=lambda _: None).fetch_region("eu-west-1", lambda _: None)
+
+
+def test_backoff_honours_retry_after_and_grows_with_jitter() -> None:
+    from costcmp.pricing.adapter import BACKOFF_CAP_S, backoff_seconds
+
+    assert backoff_seconds(0, "7") == 7.0 and backoff_seconds(0, "3600") == 60.0
+    assert backoff_seconds(3, "Wed, 21 Oct 2026 07:28:00 GMT", jitter=1.0) == pytest.approx(0.8)
+    assert [backoff_seconds(a, jitter=1.0) for a in range(3)] == pytest.approx([0.1, 0.2, 0.4])
+    assert backoff_seconds(30, jitter=1.0) == BACKOFF_CAP_S
+    assert all(0.05 <= backoff_seconds(0) <= 0.1 for _ in range(50))
+
+
+def test_5xx_and_dropped_connections_are_retried_per_request() -> None:
+    s = Stubbed()
+    s.pricing_stub.add_client_error("get_products", service_error_code="ServiceUnavailable", http_status_code=503)
+    s.pricing_stub.add_response("get_products", {"FormatVersion": "aws_v1", "PriceList": []}, _pricing_params())
+    slept: list[float] = []
+    with s.pricing_stub:
+        result = AwsAdapter(s.factory, sleep=slept.append, now=lambda: NOW).fetch_region("us-east-1", lambda _: None)
+    assert len(slept) == 1 and result.rows.empty

@@ -63,8 +63,9 @@ def test_refresh_fills_the_user_cache_and_prices_show_it(
     assert len(after) == len(untouched) + 12 + len(cpu_rows)  # every other row is still there
     kept = after[after["instance_type"].isin(cpu_rows["instance_type"])]
     assert sorted(kept["usd_per_hour"]) == sorted(cpu_rows["usd_per_hour"])
-    for path in isolated_env.iterdir():
-        assert SECRET not in path.read_text() and "testing" not in path.read_text()
+    for path in isolated_env.rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_text() and "testing" not in path.read_text()
     assert SECRET not in out + err
 
 
@@ -90,7 +91,7 @@ def test_every_region_failing_writes_nothing(
 ) -> None:
     fake_aws.fail = {"us-east-1": (400, "AccessDeniedException")}
     code, out, _ = run(capsys, "refresh", "--provider", "aws", "--region", "us-east-1")
-    assert code == 1 and "Nothing written" in out and not isolated_env.exists()
+    assert code == 1 and "Nothing written" in out and cache.load_user_cache(isolated_env) is None
 
 
 def test_no_credentials_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -134,10 +135,10 @@ def test_ctrl_c_leaves_the_old_cache(isolated_env: Path) -> None:
     shipped = cache.load_snapshot().offers
     some = shipped[(shipped["provider"] == "aws") & (shipped["region"] == "us-east-1")].reset_index(drop=True)
     refresh([ScriptedAdapter({"us-east-1": some})])
-    before = {p.name: p.read_bytes() for p in isolated_env.iterdir()}
+    before = {str(p): p.read_bytes() for p in isolated_env.rglob("*") if p.is_file()}
     with pytest.raises(KeyboardInterrupt):
         refresh([ScriptedAdapter({"us-east-1": KeyboardInterrupt(), "us-west-2": some})], workers=1)
-    assert {p.name: p.read_bytes() for p in isolated_env.iterdir()} == before
+    assert {str(p): p.read_bytes() for p in isolated_env.rglob("*") if p.is_file()} == before
 
 
 def test_region_returning_nothing_keeps_previous_rows() -> None:
@@ -214,3 +215,50 @@ def test_both_providers_in_one_command_and_one_bad_region(
     assert (kept["as_of"] != today).all()
     # regions the fakes do not sell in answered with no GPU offers: their shipped rows are still there
     assert len(after[(after["provider"] == "aws") & (after["region"] == "ap-northeast-1")]) > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--provider", "aws", "--region", "mars-1"], "unknown aws region 'mars-1'"),
+        (["--provider", "azure", "--region", "marsus"], "Did you mean 'eastus'"),
+        (["--provider", "aws", "--workers", "100000000"], "--workers must be from 1 to 64"),
+        (["--provider", "aws", "--workers", "0"], "--workers must be from 1 to 64"),
+        (["--region", "eastus"], "--region needs a single --provider"),
+        (["--provider", "aws", "--cache-dir", "/proc/costcmp-not-writable"], "cannot write the cache"),
+    ],
+)
+def test_refresh_input_is_checked_before_any_network_call(
+    fake_aws: FakeAws, capsys: pytest.CaptureFixture[str], args: list[str], words: str
+) -> None:
+    code, out, err = run(capsys, "refresh", *args)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and words in err
+    assert fake_aws.requests == []
+
+
+def test_half_set_credentials_skip_aws_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    code, _, err = run(capsys, "refresh", "--provider", "aws")
+    assert code == 2 and "incomplete AWS credentials" in err and len(err.strip().splitlines()) == 1
+
+
+def test_refreshed_at_moves_only_for_regions_that_succeeded(isolated_env: Path) -> None:
+    shipped = cache.load_snapshot().offers
+    some = shipped[(shipped["provider"] == "aws") & (shipped["region"] == "us-east-1")].reset_index(drop=True)
+    from costcmp.errors import RegionFetchError
+
+    report = refresh([ScriptedAdapter({"us-east-1": some, "eu-west-1": RegionFetchError("denied")})])
+    meta = cache.load_snapshot().meta["providers"]["aws"]
+    assert meta["refreshed_regions"] == ["us-east-1"] and list(meta["regions_refreshed_at"]) == ["us-east-1"]
+    assert meta["failed_regions"] == {"eu-west-1": "denied"} and report.failed
+    stamp = meta["refreshed_at"]
+    azure = ScriptedAdapter({"eastus": shipped[(shipped["provider"] == "azure") & (shipped["region"] == "eastus")]})
+    azure.name = "azure"
+    aws_down = ScriptedAdapter({"us-east-1": RegionFetchError("down")})
+    refresh([aws_down, azure], now=pd.Timestamp("2099-01-01T00:00:00Z").to_pydatetime())
+    after = cache.load_snapshot().meta["providers"]
+    assert after["aws"]["refreshed_at"] == stamp  # every aws region failed: its time does not move
+    assert after["aws"]["failed_regions"] == {"eu-west-1": "denied", "us-east-1": "down"}
+    assert after["azure"]["refreshed_at"] == "2099-01-01T00:00:00Z"

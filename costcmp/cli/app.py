@@ -127,6 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     an environment failure such as unwritable output (one line on stderr), 130 interrupted."""
     import warnings
 
+    from costcmp.cache import CacheFallbackWarning
     from costcmp.errors import StaleDataWarning
 
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -143,7 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not hasattr(args, "run"):
             raise UsageError("say which command (see `costcmp --help`)")
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", StaleDataWarning)  # the commands show their own age lines
+            # The commands show their own lines for these (stale prices, a user cache passed over).
+            warnings.simplefilter("ignore", StaleDataWarning)
+            warnings.simplefilter("ignore", CacheFallbackWarning)
             result = args.run(args)
         _flush_stdout()
         return int(result or 0)
@@ -153,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"costcmp: error: {error_line(exc)}")
         return 2
     except KeyboardInterrupt:
+        _quiet_second_interrupt()
         _say("costcmp: interrupted")
         return 130
     except BrokenPipeError:
@@ -172,6 +176,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _say(f"costcmp: internal error: {type(exc).__name__}: {exc} (run again with --verbose for the traceback)")
         return 1
+
+
+def _quiet_second_interrupt() -> None:
+    """After the first Ctrl-C, a second one ends the process at once, quietly, with status 130 (nothing is
+    being written by then: commits are atomic and happen only after fetching)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, lambda *_: os._exit(130))
 
 
 def _flush_stdout() -> None:

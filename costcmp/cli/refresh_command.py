@@ -7,7 +7,7 @@ import os
 import sys
 
 from costcmp.cli import options
-from costcmp.cli.app import console, stdout, warn
+from costcmp.cli.app import console, note, stdout, warn
 from costcmp.errors import InvalidParameterError
 from costcmp.pricing.registry import PROVIDERS, REGISTRY
 
@@ -59,6 +59,9 @@ def run_refresh(args: argparse.Namespace) -> int:
         raise InvalidParameterError("region", "needs a single --provider (region codes differ between providers)")
     if regions:
         regions = [REGISTRY[named[0]].validate_region(r) for r in regions]
+    from costcmp import cache
+
+    cache.ensure_writable(cache.user_cache_dir(args.cache_dir))  # before credentials or any network call
     settings = {
         option.key: getattr(args, option.key) or os.environ.get(option.env) or None
         for spec in REGISTRY.values()
@@ -83,6 +86,9 @@ def run_refresh(args: argparse.Namespace) -> int:
     err = console(sys.stderr, stderr=True)
     progress = RichRefreshProgress(err) if sys.stderr.isatty() else LogRefreshProgress(sys.stderr)
     with progress:
-        report = run_refresh(adapters, wanted, cache_dir=args.cache_dir, workers=args.workers, progress=progress)
+        report = run_refresh(
+            adapters, wanted, cache_dir=args.cache_dir, workers=args.workers, progress=progress, on_wait=note
+        )
     refresh_summary(console(stdout()), report)
+    warn(report.notes)
     return 1 if report.failed or unavailable else 0

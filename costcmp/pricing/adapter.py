@@ -55,3 +55,27 @@ class AdapterOptions:
     currency: str = "USD"
     workers: int = 16
     sleep: Callable[[float], None] | None = None  # injectable for tests; time.sleep otherwise
+
+
+#: First retry after about this long, doubling per attempt up to BACKOFF_CAP_S. Short on purpose: a
+#: throttled request waits alone (its region's thread), other regions carry on, and a refresh in which
+#: every request is throttled once stays within a few times the unthrottled time.
+BACKOFF_BASE_S = 0.1
+BACKOFF_CAP_S = 20.0
+RETRY_AFTER_CAP_S = 60.0
+#: Retries per request before its region fails (0.1 + 0.2 + ... + 12.8 s: about 25 s in all).
+MAX_RETRIES = 8
+
+
+def backoff_seconds(attempt: int, retry_after: str | None = None, *, jitter: float | None = None) -> float:
+    """How long to wait before retry `attempt` (0-based): the server's Retry-After (seconds) when it sends
+    one, else exponential backoff with jitter in [50%, 100%] so that threads throttled together spread."""
+    if retry_after is not None:
+        try:
+            return min(RETRY_AFTER_CAP_S, max(0.0, float(retry_after)))
+        except ValueError:
+            pass  # an HTTP date or garbage: fall back to backoff
+    import random
+
+    share = jitter if jitter is not None else random.uniform(0.5, 1.0)
+    return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2**attempt) * share

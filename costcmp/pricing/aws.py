@@ -16,7 +16,7 @@ from typing import Any
 import botocore.exceptions
 
 from costcmp.errors import CredentialsError, RegionFetchError
-from costcmp.pricing.adapter import PageCallback, RegionResult, one_line
+from costcmp.pricing.adapter import MAX_RETRIES, PageCallback, RegionResult, backoff_seconds, one_line
 from costcmp.pricing.aws_parse import (
     SOURCE,
     MalformedItemError,
@@ -35,9 +35,29 @@ PRICE_LIST_FILTERS = {
     "preInstalledSw": "NA",
     "capacitystatus": "Used",
     "licenseModel": "No License required",
+    "marketoption": "OnDemand",  # leaves out Capacity Block products; aws_parse.choose_products checks again
 }
 log = logging.getLogger(__name__)
 THROTTLING_CODES = {"ThrottlingException", "Throttling", "RequestLimitExceeded", "TooManyRequestsException"}
+
+
+#: Connection-level failures worth retrying (botocore's own retry handler treats them the same).
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    botocore.exceptions.ConnectionError,
+    botocore.exceptions.HTTPClientError,
+)
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, TRANSIENT_ERRORS):
+        return True
+    status = (getattr(exc, "response", None) or {}).get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    return _error_code(exc) in THROTTLING_CODES or int(status or 0) >= 500
+
+
+def _retry_after(exc: BaseException) -> str | None:
+    headers = (getattr(exc, "response", None) or {}).get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    return headers.get("retry-after") if isinstance(headers, dict) else None
 
 
 def _error_code(exc: BaseException) -> str | None:
@@ -58,14 +78,14 @@ class AwsAdapter:
         *,
         regions: list[str] | None = None,
         sleep: Callable[[float], None] | None = None,
-        max_throttle_retries: int = 6,
+        max_retries: int = MAX_RETRIES,
         now: Callable[[], datetime] | None = None,
         overlap_ec2_calls: bool = True,
     ) -> None:
         self._factory = client_factory
         self._regions = regions
         self._sleep = sleep or time.sleep
-        self._max_retries = max_throttle_retries
+        self._max_retries = max_retries
         self._now = now or (lambda: datetime.now(timezone.utc))
         # Instance facts and spot history both need only the type list; fetched at once by default.
         # (botocore's Stubber serves one client's responses in order, so its tests turn this off.)
@@ -104,7 +124,10 @@ class AwsAdapter:
                 "without credentials: costcmp prices)"
             )
         config = botocore.config.Config(
-            retries={"mode": "adaptive", "max_attempts": 8},
+            # No SDK retries: `_pages` retries throttling, 5xx and dropped connections per request with
+            # short backoff. (botocore's adaptive mode rate-limits a whole client: the shared pricing
+            # client would serialise every region after one throttled call.)
+            retries={"mode": "standard", "total_max_attempts": 1},
             connect_timeout=10,
             read_timeout=60,
             max_pool_connections=max(10, workers),
@@ -141,7 +164,8 @@ class AwsAdapter:
         return client
 
     def _pages(self, client: Any, operation: str, kwargs: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        """Pages from the operation's paginator; on throttling, back off and resume from the last token."""
+        """Pages from the operation's paginator; a throttled, 5xx or dropped request is retried after a
+        backoff (its Retry-After when sent), resuming from the last page's token."""
         token: str | None = None
         attempt = 0
         while True:
@@ -152,11 +176,13 @@ class AwsAdapter:
                     yield page
                     token = page.get("NextToken") or None
                 return
-            except botocore.exceptions.ClientError as exc:
-                if _error_code(exc) not in THROTTLING_CODES or attempt >= self._max_retries:
+            except (botocore.exceptions.ClientError, *TRANSIENT_ERRORS) as exc:
+                if not _retryable(exc) or attempt >= self._max_retries:
                     raise
-                wait = min(30.0, 0.5 * 2**attempt)
-                log.info("%s throttled (%s); retrying in %.1f s", operation, _error_code(exc), wait)
+                wait = backoff_seconds(attempt, _retry_after(exc))
+                log.info(
+                    "%s: %s; retry %d in %.2f s", operation, _error_code(exc) or type(exc).__name__, attempt + 1, wait
+                )
                 self._sleep(wait)
                 attempt += 1
 
@@ -223,7 +249,8 @@ class AwsAdapter:
                 for _ in spot_pages:
                     pages += 1
                     on_page(len(products))
-                spot = latest_spot_by_zone(e for page in spot_pages for e in page.get("SpotPriceHistory", []))
+                history = (e for page in spot_pages for e in page.get("SpotPriceHistory", []))
+                spot = latest_spot_by_zone(history, self._now(), skipped)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
             code = _error_code(exc)
             raise RegionFetchError(f"{code or type(exc).__name__}: {one_line(exc, 300)}") from None

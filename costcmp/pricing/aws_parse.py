@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from costcmp.hardware import SPECS, resolve_gpu
@@ -48,6 +49,19 @@ GPU_BY_FAMILY: dict[str, str] = {
 
 class MalformedItemError(ValueError):
     """A Price List item that is not the shape the API documents."""
+
+
+#: The Price List product attribute that tells an on-demand product from a Capacity Block one; both share
+#: every other filter costcmp sends (seen on p5/p5e/p5en/p4d, 2025-2026: a $0 "CapacityBlock" product
+#: beside the "OnDemand" one). Only "OnDemand" products are priced.
+ON_DEMAND_MARKET = "OnDemand"
+#: Spot history older than this is not from the real API, which keeps 90 days (DescribeSpotPriceHistory
+#: docs); the answer to a query may include the last change before its start time, so a few days' age
+#: is normal.
+SPOT_MAX_AGE_DAYS = 90
+#: A spot price below this share of the on-demand rate is implausible: AWS advertises savings of "up to
+#: 90%" (EC2 Spot page), so 5% leaves room and still catches placeholder or corrupt prices.
+SPOT_FLOOR_SHARE_OF_ON_DEMAND = 0.05
 
 
 @dataclass
@@ -87,7 +101,7 @@ def parse_price_item(raw: str | bytes | dict[str, Any]) -> ProductPrices:
                     continue
                 price = _usd(dim)
                 if price <= 0:
-                    product.skipped["zero on-demand rate (capacity block or placeholder)"] += 1
+                    product.skipped["zero on-demand rate (placeholder; not stored)"] += 1
                 elif product.on_demand is None:
                     product.on_demand = price
         options: dict[str, dict[str, float]] = {}
@@ -115,17 +129,21 @@ def parse_price_item(raw: str | bytes | dict[str, Any]) -> ProductPrices:
 
 
 def parse_network_gbps(performance: str | None, cards: Iterable[dict[str, Any]] = ()) -> float:
-    """Scale-out bandwidth in Gbit/s: the network cards' baseline if given, else the performance text.
+    """The instance's scale-out bandwidth in Gbit/s.
 
-    "3200 Gigabit" -> 3200; "4x 100 Gigabit" -> 400; "Up to 25 Gigabit" -> NaN (no baseline is stated).
+    The rule: the instance's own `NetworkInfo.NetworkPerformance` figure ("3200 Gigabit" -> 3200,
+    "4x 100 Gigabit" -> 400). The per-card figures are not added up: real answers repeat the instance
+    figure on each card (g6e.48xlarge: 4 cards of "400 Gigabit" for a 400 Gigabit instance) or split it
+    unevenly (p6-b200.48xlarge: 8 x 200 for 3,200). Only where the instance figure is missing or a burst
+    ("Up to 25 Gigabit") do the cards' sustained `BaselineBandwidthInGbps` give the figure; with neither,
+    NaN (unknown, never 0).
     """
+    text = (performance or "").strip()
+    match = re.fullmatch(r"(?:(\d+)\s*x\s*)?(\d+(?:\.\d+)?)\s*Gigabit", text, re.IGNORECASE)
+    if match:
+        return float(match.group(1) or 1) * float(match.group(2))
     baselines = [float(c["BaselineBandwidthInGbps"]) for c in cards if c.get("BaselineBandwidthInGbps")]
-    if baselines:
-        return sum(baselines)
-    match = re.fullmatch(r"\s*(?:(\d+)\s*x\s*)?(\d+(?:\.\d+)?)\s*Gigabit\s*", performance or "", re.IGNORECASE)
-    if not match:
-        return math.nan
-    return float(match.group(1) or 1) * float(match.group(2))
+    return sum(baselines) if baselines else math.nan
 
 
 def canonical_gpu(instance_type: str, name: str | None, memory_mib: int | None) -> str | None:
@@ -154,6 +172,7 @@ def instance_facts(instance_types: Iterable[dict[str, Any]]) -> dict[str, dict[s
         facts[entry["InstanceType"]] = {
             "gpu": canonical_gpu(entry["InstanceType"], first.get("Name"), memory_mib),
             "gpu_name": first.get("Name"),
+            "gpu_partition": float(first.get("GpuPartitionSize") or 1.0),
             "gpu_count": sum(int(g.get("Count", 0)) for g in gpus),
             "gpu_memory_gb": memory_mib / 1024 if memory_mib else math.nan,
             "vcpus": (entry.get("VCpuInfo") or {}).get("DefaultVCpus"),
@@ -168,20 +187,69 @@ def _standard_zone(region: str, zone: str) -> bool:
     return re.fullmatch(re.escape(region) + r"[a-z]", zone) is not None
 
 
-def latest_spot_by_zone(history: Iterable[dict[str, Any]]) -> dict[tuple[str, str], float]:
-    """(instance type, zone) -> the most recent spot price in the history."""
+def latest_spot_by_zone(
+    history: Iterable[dict[str, Any]], now: datetime, skipped: Counter[str] | None = None
+) -> dict[tuple[str, str], float]:
+    """(instance type, zone) -> the most recent spot price in the history.
+
+    Entries dated more than SPOT_MAX_AGE_DAYS before `now` (the API keeps 90 days), in the future, or
+    with a price that is not a positive number are dropped and counted in `skipped`."""
+    skipped = skipped if skipped is not None else Counter()
+    oldest = now - timedelta(days=SPOT_MAX_AGE_DAYS)
     latest: dict[tuple[str, str], tuple[Any, float]] = {}
     for entry in history:
         key = (entry["InstanceType"], entry["AvailabilityZone"])
         stamp = entry["Timestamp"]
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=timezone.utc)
+        if stamp < oldest or stamp > now + timedelta(hours=1):
+            skipped[f"spot price dated {stamp:%Y-%m-%d}, outside the API's 90-day history (left out)"] += 1
+            continue
+        try:
+            price = float(entry["SpotPrice"])
+        except (TypeError, ValueError):
+            price = math.nan
+        if not (math.isfinite(price) and price > 0):
+            skipped["spot price not a positive number (left out)"] += 1
+            continue
         if key not in latest or stamp > latest[key][0]:
-            latest[key] = (stamp, float(entry["SpotPrice"]))
+            latest[key] = (stamp, price)
     return {key: price for key, (_, price) in latest.items()}
 
 
 def _pricing_attr_number(text: str | None) -> float:
     match = re.match(r"\s*([0-9][0-9,.]*)", text or "")
     return float(match.group(1).replace(",", "")) if match else math.nan
+
+
+def choose_products(products: Iterable[ProductPrices], skipped: Counter[str]) -> list[ProductPrices]:
+    """One product per instance type, whatever the order the pages brought them in.
+
+    Capacity Block products (`marketoption` other than "OnDemand") are counted, never priced. Among the
+    rest, the product with a non-zero on-demand rate wins; a second product for the same type is
+    counted as a duplicate."""
+    chosen: dict[str, ProductPrices] = {}
+    for product in products:
+        market = product.attributes.get("marketoption", ON_DEMAND_MARKET)
+        if market != ON_DEMAND_MARKET:
+            skipped[f"{market} product (a capacity reservation, not an on-demand price; not stored)"] += 1
+            continue
+        current = chosen.get(product.instance_type)
+        if current is None:
+            chosen[product.instance_type] = product
+            continue
+        skipped["duplicate product for one instance type"] += 1
+        if current.on_demand is None and product.on_demand is not None:
+            chosen[product.instance_type] = product
+    return [chosen[t] for t in sorted(chosen)]
+
+
+def _fraction(text: str | None) -> float:
+    """The Price List's `gpu` attribute as a number ("8", "0.125"); NaN when absent."""
+    try:
+        return float(text) if text not in (None, "", "NA") else math.nan
+    except ValueError:
+        return math.nan
 
 
 def build_rows(
@@ -194,15 +262,16 @@ def build_rows(
 ) -> list[dict[str, Any]]:
     """Rows of the offer schema for one region. Anything dropped is counted in `skipped` with the reason."""
     rows: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for product in products:
+    for product in choose_products(products, skipped):
         skipped.update(product.skipped)
         itype = product.instance_type
-        if itype in seen:
-            skipped["duplicate product for one instance type"] += 1
-            continue
-        seen.add(itype)
         fact = facts.get(itype) or {}
+        share = _fraction(product.attributes.get("gpu"))
+        partition = fact.get("gpu_partition", 1.0)
+        if partition < 1 or (share == share and 0 < share < 1):
+            part = partition if partition < 1 else share
+            skipped[f"{itype}: fractional GPU ({part:g} of a GPU per instance; costcmp prices whole GPUs)"] += 1
+            continue
         gpu = fact.get("gpu") or GPU_BY_FAMILY.get(itype.split(".")[0])
         if gpu is None:
             name = fact.get("gpu_name") or product.attributes.get("gpu") or "?"
@@ -244,26 +313,35 @@ def build_rows(
                     "detail": f"standard, {option}, effective hourly over the term",
                 }
             )
-        zones = {zone: price for (t, zone), price in spot.items() if t == itype}
-        local = [z for z in zones if not _standard_zone(region, z)]
-        if local:
-            skipped["spot price in a Local Zone (left out)"] += len(local)
-        standard = {z: p for z, p in zones.items() if _standard_zone(region, z) and p > 0}
-        if product.on_demand is not None:
-            capped = [z for z, p in standard.items() if p >= product.on_demand]
-            if capped:
-                skipped["spot price at or above on-demand (no discount; left out)"] += len(capped)
-            standard = {z: p for z, p in standard.items() if p < product.on_demand}
-        if standard:
-            low, high = min(standard.values()), max(standard.values())
-            rows.append(
-                {
-                    **base,
-                    "pricing": "spot",
-                    "usd_per_hour": low,
-                    "source": SPOT_SOURCE,
-                    "detail": f"lowest of {len(standard)} zone price{'s' if len(standard) > 1 else ''}"
-                    + (f" ({low:g}-{high:g})" if len(standard) > 1 else ""),
-                }
-            )
+        rows.extend(_spot_row(base, product, spot, region, skipped))
     return rows
+
+
+def _spot_row(
+    base: dict[str, Any], product: ProductPrices, spot: dict[tuple[str, str], float], region: str, skipped: Counter[str]
+) -> list[dict[str, Any]]:
+    """The region's spot row for one type: the lowest standard-zone price that passes the sanity checks."""
+    itype = product.instance_type
+    zones = {zone: price for (t, zone), price in spot.items() if t == itype}
+    local = [z for z in zones if not _standard_zone(region, z)]
+    if local:
+        skipped["spot price in a Local Zone (left out)"] += len(local)
+    standard = {z: p for z, p in zones.items() if _standard_zone(region, z)}
+    if product.on_demand is not None:
+        capped = [z for z, p in standard.items() if p >= product.on_demand]
+        if capped:
+            skipped["spot price at or above on-demand (no discount; left out)"] += len(capped)
+        floor = SPOT_FLOOR_SHARE_OF_ON_DEMAND * product.on_demand
+        tiny = [z for z, p in standard.items() if p < floor]
+        if tiny:
+            skipped[f"spot price below {SPOT_FLOOR_SHARE_OF_ON_DEMAND:.0%} of on-demand (implausible; left out)"] += (
+                len(tiny)
+            )
+        standard = {z: p for z, p in standard.items() if floor <= p < product.on_demand}
+    if not standard:
+        return []
+    low, high = min(standard.values()), max(standard.values())
+    detail = f"lowest of {len(standard)} zone price{'s' if len(standard) > 1 else ''}" + (
+        f" ({low:g}-{high:g})" if len(standard) > 1 else ""
+    )
+    return [{**base, "pricing": "spot", "usd_per_hour": low, "source": SPOT_SOURCE, "detail": detail}]

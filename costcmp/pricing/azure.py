@@ -25,7 +25,7 @@ from typing import Any
 import requests
 
 from costcmp.errors import RegionFetchError
-from costcmp.pricing.adapter import PageCallback, RegionResult, one_line
+from costcmp.pricing.adapter import MAX_RETRIES, PageCallback, RegionResult, backoff_seconds, one_line
 
 log = logging.getLogger(__name__)
 PRICES_URL = "https://prices.azure.com/api/retail/prices"
@@ -194,7 +194,7 @@ class AzureAdapter:
         sku_lister: Callable[[str], Iterable[Any]] | None = None,
         regions: list[str] | None = None,
         sleep: Callable[[float], None] | None = None,
-        max_attempts: int = 5,
+        max_attempts: int = MAX_RETRIES + 1,
         now: Callable[[], datetime] | None = None,
     ) -> None:
         self._session = session
@@ -246,12 +246,19 @@ class AzureAdapter:
         return list(self._regions or DEFAULT_REGIONS)
 
     def _get(self, url: str, params: dict[str, str] | None) -> dict[str, Any]:
-        """One page, retrying 429 (honouring Retry-After) and 5xx with backoff."""
+        """One page, retrying 429 (honouring Retry-After), 5xx and dropped connections with backoff."""
         for attempt in range(self._max_attempts):
-            response = self._session.get(url, params=params, timeout=TIMEOUT)
+            try:
+                response = self._session.get(url, params=params, timeout=TIMEOUT)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt + 1 >= self._max_attempts:
+                    raise RegionFetchError(f"{type(exc).__name__}: {one_line(exc)}") from None
+                wait = backoff_seconds(attempt)
+                log.info("Retail Prices API: %s; retrying in %.2f s", type(exc).__name__, wait)
+                self._sleep(wait)
+                continue
             if response.status_code in RETRY_STATUSES and attempt + 1 < self._max_attempts:
-                wait = _retry_after(response.headers.get("Retry-After"))
-                wait = wait if wait is not None else min(30.0, 2.0 * 2**attempt)
+                wait = backoff_seconds(attempt, response.headers.get("Retry-After"))
                 log.info("Retail Prices API answered %d; retrying in %.1f s", response.status_code, wait)
                 self._sleep(wait)
                 continue
@@ -346,13 +353,6 @@ class AzureAdapter:
         return RegionResult(
             rows=pd.DataFrame(rows, columns=list(SCHEMA_COLUMNS)), pages=pages, skipped=skipped, notes=notes
         )
-
-
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return min(60.0, max(0.0, float(value))) if value is not None else None
-    except ValueError:
-        return None
 
 
 #: Regions costcmp tracks by default (those of the shipped snapshot); `--region` asks for any other.

@@ -27,6 +27,8 @@ def price_item(
     network: str = "3200 Gigabit",
     reserved: dict[tuple[str, str, str], tuple[str, str]] | None = None,
     sku: str = "SKU0001",
+    market: str = "OnDemand",
+    gpu_attribute: str | None = None,
 ) -> str:
     """One PriceList entry as the API returns it: a JSON *string*.
 
@@ -64,11 +66,13 @@ def price_item(
         "preInstalledSw": "NA",
         "location": LOCATIONS.get(region, region),
         "processorArchitecture": "64-bit",
-        "marketoption": "OnDemand",
+        "marketoption": market,
         "operation": "RunInstances",
         "availabilityzone": "NA",
-        "gpu": str(gpus),
+        "gpu": gpu_attribute or str(gpus),
     }
+    if market != "OnDemand":  # Capacity Block products carry their own usage type (seen 2025-2026)
+        attributes["usagetype"] = f"CapacityBlock:{instance_type}"
     terms: dict[str, Any] = {}
     if on_demand is not None:
         code = f"{sku}.JRTCKXETXF"
@@ -144,12 +148,14 @@ def instance_type(
     memory_mib: int,
     network: str,
     baseline_gbps: list[float] | None = None,
+    card_performance: str | None = None,
+    partition: float | None = None,
 ) -> dict[str, Any]:
     """One DescribeInstanceTypes `InstanceTypes[]` entry (the fields costcmp reads, plus neighbours)."""
     cards = [
         {
             "NetworkCardIndex": i,
-            "NetworkPerformance": f"{g:g} Gigabit",
+            "NetworkPerformance": card_performance or f"{g:g} Gigabit",
             "MaximumNetworkInterfaces": 2,
             "BaselineBandwidthInGbps": g,
             "PeakBandwidthInGbps": g,
@@ -181,6 +187,7 @@ def instance_type(
                     "Name": gpu_name,
                     "Manufacturer": "NVIDIA",
                     "Count": gpus,
+                    **({"GpuPartitionSize": partition} if partition is not None else {}),
                     "MemoryInfo": {"SizeInMiB": gpu_mib},
                 }
             ],

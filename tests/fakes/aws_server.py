@@ -68,12 +68,20 @@ class FakeAws:
         ec2_page_size: int | None = None,
         delay: float = 0.0,
         fail: dict[str, tuple[int, str]] | None = None,
+        honor_filters: bool = True,
+        throttle_once: bool = False,
     ) -> None:
         self.regions = regions
         self.page_size = page_size
         self.ec2_page_size = ec2_page_size or page_size
         self.delay = delay
         self.fail = fail or {}
+        # The real GetProducts applies every TERM_MATCH filter to the product's attributes; False plays a
+        # mirror (or an older API) that ignores them, so the client-side choice is tested too.
+        self.honor_filters = honor_filters
+        # Every distinct request is answered once with a throttling error first (the refresh benchmark).
+        self.throttle_once = throttle_once
+        self._throttled: set[tuple[str, str, bytes]] = set()
         self.requests: list[tuple[str, str, str]] = []
         self._memo: dict[tuple[str, str, bytes], tuple[int, str, bytes]] = {}
         self._lock = threading.Lock()
@@ -87,7 +95,10 @@ class FakeAws:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # /__stats: how many requests were answered (for benchmarks)
+            def do_GET(self) -> None:  # /__stats: requests answered; /__reset: throttle every request again
+                if self.path == "/__reset":
+                    with fake._lock:
+                        fake._throttled.clear()
                 payload = json.dumps({"requests": len(fake.requests)}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -137,6 +148,12 @@ class FakeAws:
             headers.get("Authorization", "").split("/")[2:3].__repr__(),
             body,
         )
+        if self.throttle_once:
+            with self._lock:
+                first = key not in self._throttled
+                self._throttled.add(key)
+            if first:
+                return self._throttled_answer(headers)
         if not self.fail and key in self._memo:
             self._record(headers, body)
             return self._memo[key]
@@ -144,6 +161,26 @@ class FakeAws:
         if not self.fail and result[0] == 200:
             self._memo[key] = result
         return result
+
+    @staticmethod
+    def _throttled_answer(headers: dict[str, str]) -> tuple[int, str, bytes]:
+        """What AWS answers a throttled call: JSON for pricing, EC2's XML error document for EC2."""
+        if headers.get("X-Amz-Target"):
+            body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"}).encode()
+            return 400, "application/x-amz-json-1.1", body
+        xml = (
+            b"<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded."
+            b"</Message></Error></Errors><RequestID>4ac5e1c9</RequestID></Response>"
+        )
+        return 503, "text/xml", xml
+
+    def _matches(self, item: str, filters: list[dict[str, str]]) -> bool:
+        attributes = json.loads(item)["product"]["attributes"]
+        return all(
+            str(attributes.get(f["Field"], "")).lower() == str(f["Value"]).lower()
+            for f in filters
+            if f.get("Type") == "TERM_MATCH" and f["Field"] != "regionCode"
+        )
 
     def _record(self, headers: dict[str, str], body: bytes) -> None:
         with self._lock:
@@ -163,7 +200,10 @@ class FakeAws:
                     "application/x-amz-json-1.1",
                     json.dumps({"__type": code, "message": "denied"}).encode(),
                 )
-            items, token = self._page(self.regions.get(region, {}).get("prices", []), request.get("NextToken"))
+            prices = self.regions.get(region, {}).get("prices", [])
+            if self.honor_filters:
+                prices = [p for p in prices if self._matches(p, request["Filters"])]
+            items, token = self._page(prices, request.get("NextToken"))
             page: dict[str, Any] = {"FormatVersion": "aws_v1", "PriceList": items}
             if token:
                 page["NextToken"] = token

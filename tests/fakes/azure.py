@@ -95,8 +95,12 @@ class FakeRetailPrices:
         page_size: int = 4,
         delay: float = 0.0,
         malformed: set[str] | None = None,
+        throttle_once: bool = False,
     ) -> None:
         self.regions = regions
+        # Every distinct request is first answered 429 without Retry-After (the refresh benchmark).
+        self.throttle_once = throttle_once
+        self.throttled: set[str] = set()
         self.page_size = page_size
         self.delay = delay
         self.malformed = malformed or set()
@@ -112,6 +116,12 @@ class FakeRetailPrices:
         args = {k: v for k, v in request.args.items()}
         with self._lock:
             self.requests.append(args)
+            key = json.dumps(args, sort_keys=True)
+            first = self.throttle_once and key not in self.throttled
+            self.throttled.add(key)
+        if first:
+            body = {"error": {"code": "TooManyRequests", "message": "Too many requests. Please retry."}}
+            return Response(json.dumps(body), status=429, content_type="application/json")
         region = re.search(r"armRegionName eq '([^']+)'", args.get("$filter", ""))
         name = region.group(1) if region else ""
         if name in self.malformed:
