@@ -148,7 +148,13 @@ def _current_version(directory: Path) -> Path | None:
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        return directory if (directory / META_FILE).exists() or (directory / OFFERS_FILE).exists() else None
+        try:
+            flat = (directory / META_FILE).exists() or (directory / OFFERS_FILE).exists()
+        except OSError as exc:  # an unreadable or odd directory
+            raise CacheError(f"{directory}: cannot read ({exc.strerror or exc})") from None
+        return directory if flat else None
+    except NotADirectoryError:
+        raise CacheError(f"{directory}: not a directory") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CacheError(f"{pointer}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
     if not name.startswith(VERSION_PREFIX) or "/" in name or not (directory / name).is_dir():
@@ -289,7 +295,10 @@ def commit(
             version.mkdir()
             atomic_write_bytes(version / OFFERS_FILE, data)
             atomic_write_bytes(version / META_FILE, meta_bytes)
-            atomic_write_bytes(directory / POINTER_FILE, (version.name + "\n").encode())
+            pointer = directory / POINTER_FILE
+            if pointer.is_dir() and not pointer.is_symlink():  # damage that a rename cannot replace
+                shutil.rmtree(pointer)
+            atomic_write_bytes(pointer, (version.name + "\n").encode())
             _prune(directory, version)
             return notes
     except OSError as exc:

@@ -6,7 +6,6 @@ exports, so planning a million rows never builds a million sentences.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from costcmp.planner import assumptions as A
@@ -31,12 +30,8 @@ def workload_line(workload: Workload) -> str:
     )
     tokens = f" x {short_number(workload.tokens)} tokens" if workload.tokens else ""
     formula = "6·N·D" + (" + attention 12·L·d·S" if workload.attention_flops else "")
-    if workload.tokens and not math.isclose(
-        workload.flops,
-        6.0 * (workload.active_params or 0) * workload.tokens + workload.attention_flops,
-        rel_tol=1e-9,
-    ):
-        formula = "as given; tokens derived from it"
+    if workload.flops_given:
+        formula = "as given; tokens = FLOPs / 6N"
     states = A.BYTES_PER_PARAM_STATES * workload.params
     return (
         f"{workload.label}: {short_number(workload.params)} parameters{moe}{tokens} = {workload.flops:.3g} "

@@ -29,10 +29,14 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_cell(value: Any) -> Any:
-    """Prefix a text cell that a spreadsheet would treat as a formula with an apostrophe."""
-    if isinstance(value, str) and value.lstrip(" \n\x0b\x0c").startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """Prefix a text cell that a spreadsheet would treat as a formula with an apostrophe, and make every
+    line break a LF: the csv module quotes a cell holding LF (the line terminator) but not a bare CR,
+    which a spreadsheet would take as the start of a new record."""
+    if not isinstance(value, str):
+        return value
+    if value.lstrip(" \n\x0b\x0c").startswith(FORMULA_PREFIXES):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
 def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
@@ -151,9 +155,9 @@ def write_report_bundle(
 
     result = BundleResult(directory)
     try:
+        if directory.exists() and not directory.is_dir():
+            raise NotADirectoryError(20, "it exists and is not a directory")
         directory.mkdir(parents=True, exist_ok=True)
-        if not directory.is_dir():
-            raise NotADirectoryError(20, "not a directory")
         with atomic_text(directory / "prices.csv") as handle:
             write_csv(prices, handle)
         result.written.append("prices.csv")

@@ -123,6 +123,7 @@ def validate(df: pd.DataFrame, origin: str, *, first_line: int = 2, today: date 
         if mask.any():
             i = int(mask.to_numpy().nonzero()[0][0])
             value = df[field].iloc[i]
+            value = value.item() if hasattr(value, "item") else value  # 5.0, not np.float64(5.0)
             raise SchemaError(origin, f"{message} (got {value!r})", line=i + first_line, field=field)
 
     missing = [c for c in SCHEMA_COLUMNS if c not in df.columns]

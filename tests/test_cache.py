@@ -164,6 +164,7 @@ def test_a_kill_at_any_step_leaves_the_previous_snapshot(
     ("damage", "words"),
     [
         (lambda d: (d / cache.POINTER_FILE).write_text("snapshot-missing\n"), "names no snapshot"),
+        (lambda d: ((d / cache.POINTER_FILE).unlink(), (d / cache.POINTER_FILE).mkdir()), "cannot read"),
         (lambda d: (d / cache.POINTER_FILE).write_bytes(b"\xff\xfe garbage"), "names no snapshot|cannot read"),
         (lambda d: (cache._current_version(d) / cache.META_FILE).write_text("{"), "not readable JSON"),  # type: ignore[operator]
         (

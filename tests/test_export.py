@@ -10,9 +10,21 @@ from costcmp import export
 from costcmp.schema import SCHEMA_COLUMNS, coerce
 
 
-@pytest.mark.parametrize("text", ['=HYPERLINK("x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("text", ['=HYPERLINK("x")', "+1", "-2+3", "@SUM(A1)", "\tx", "  =1+1", "\n@x"])
 def test_formula_cells_are_neutralised(text: str) -> None:
     assert export.neutralise_cell(text) == "'" + text
+
+
+def test_a_bare_carriage_return_cannot_start_a_record() -> None:
+    """A crafted cache cell "ok\r=1+1" must not become a second record starting with "=" in a spreadsheet."""
+    assert export.neutralise_cell("\rx") == "'\nx"
+    df = pd.DataFrame({"detail": ["ok\r=HYPERLINK(1)", "a\r\nb", "fine"], "n": [1, 2, 3]})
+    buffer = io.StringIO()
+    export.write_csv(df, buffer)
+    text = buffer.getvalue()
+    assert "\r" not in text and '"ok\n=HYPERLINK(1)"' in text and '"a\nb"' in text
+    back = pd.read_csv(io.StringIO(text))
+    assert back["n"].tolist() == [1, 2, 3]
 
 
 def test_plain_text_and_numbers_are_untouched() -> None:

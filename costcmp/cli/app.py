@@ -168,8 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if verbose:
             raise
-        where = f"{exc.filename}" if exc.filename else "the output"
-        _say(f"costcmp: error: cannot write {where}: {exc.strerror or exc}")
+        if exc.filename:
+            _say(f"costcmp: error: {exc.filename}: {exc.strerror or exc}")
+        else:
+            _say(f"costcmp: error: cannot write the output: {exc.strerror or exc}")
         return 2
     except Exception as exc:  # a bug: one line and the way to see more
         if verbose:

@@ -43,6 +43,8 @@ def run_report(args: argparse.Namespace) -> int:
     from costcmp.story import DEFAULT_SCALES, build_run_story
 
     assumptions = dataclasses.replace(Assumptions(), commit_discounts=parse_commit_discounts(args.commit_discount))
+    if args.export_dir is not None:  # before anything is printed: a bad target is bad input
+        _prepare_export_dir(Path(args.export_dir))
     snapshot = load(args)
     plans = make_plan(
         model=args.model,
@@ -72,3 +74,14 @@ def run_report(args: argparse.Namespace) -> int:
         note(f"costcmp: {reason}")
     note(f"wrote {', '.join(bundle.written)} to {args.export_dir}")
     return 1 if bundle.skipped else 0
+
+
+def _prepare_export_dir(directory: Path) -> None:
+    from costcmp.errors import CostcmpError
+
+    try:
+        if directory.exists() and not directory.is_dir():
+            raise NotADirectoryError(20, "it exists and is not a directory")
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CostcmpError(f"cannot write the report to {directory}: {exc.strerror or exc}") from None

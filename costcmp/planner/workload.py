@@ -76,6 +76,7 @@ class Workload:
     flops: float
     attention_flops: float = 0.0
     seq_len: int | None = None
+    flops_given: bool = False  # FLOPs were given, not counted as 6·N·D
 
     @property
     def state_bytes(self) -> float | None:
@@ -129,7 +130,7 @@ def build_workload(
         if n_tokens is None and n_active is not None:
             n_tokens = total / (6.0 * n_active)
         label = _label(preset, params, n_total) if preset else f"{short_number(total)} FLOPs"
-        return Workload(label, n_total, n_active, n_tokens, total, 0.0, seq_len)
+        return Workload(label, n_total, n_active, n_tokens, total, 0.0, seq_len, flops_given=True)
     if n_active is None:
         raise InvalidParameterError(
             "params",
