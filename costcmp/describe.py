@@ -29,22 +29,46 @@ def workload_line(workload: Workload) -> str:
         else ""
     )
     tokens = f" x {short_number(workload.tokens)} tokens" if workload.tokens else ""
-    formula = "6·N·D" + (" + attention 12·L·d·S" if workload.attention_flops else "")
+    formula = ("6·N_active·D" if workload.is_moe else "6·N·D") + (
+        " + attention 12·L·d·S" if workload.attention_flops else ""
+    )
     if workload.flops_given:
         formula = "as given; tokens = FLOPs / 6N"
-    states = A.BYTES_PER_PARAM_STATES * workload.params
+    if workload.teacher_flops:
+        formula += f" + teacher 2·{short_number(workload.teacher_params or 0)}·D"
+    states = workload.state_bytes or 0.0
     return (
         f"{workload.label}: {short_number(workload.params)} parameters{moe}{tokens} = {workload.flops:.3g} "
         f"training FLOPs ({formula}); model states {states / 1e12:.3g} TB at 16 bytes/parameter."
     )
 
 
-def assumptions_line(assumptions: Assumptions, gpus: list[str], providers: list[str]) -> str:
+def shape_line(workload: Workload) -> str | None:
+    """The model's shape and where it came from (it sets the attention FLOPs and the efficiency curve)."""
+    if not (workload.layers and workload.hidden):
+        return None
+    how = {"preset": "", "given": "", "rule": " (from the size rule d = (128·N/12)^(1/3))"}[workload.shape_source]
+    seq = ""
+    if workload.seq_len:
+        seq = f", sequence {workload.seq_len:,}" + (" (assumed)" if workload.seq_len_assumed else "")
+    return f"Shape: {workload.layers} layers x d={workload.hidden:,}{how}{seq}."
+
+
+def assumptions_line(
+    assumptions: Assumptions, gpus: list[str], providers: list[str], workload: Workload | None = None
+) -> str:
     """Every assumption a plan rests on, in one paragraph."""
     if assumptions.mfu is not None:
         mfu = f"MFU {assumptions.mfu:.0%} (given)"
     else:
-        mfu = "MFU " + ", ".join(sorted({f"{A.GENERATION[g]} {A.default_mfu(g):.0%}" for g in gpus}))
+        moe = A.MOE_EFFICIENCY if workload is not None and workload.is_moe else 1.0
+        hidden = workload.hidden if workload is not None else None
+        width = f" at d={hidden:,}" if hidden else ""
+        mfu = (
+            f"MFU{width} "
+            + ", ".join(sorted({f"{A.GENERATION[g]} {A.default_mfu(g, hidden) * moe:.0%}" for g in gpus}))
+            + (f" (x{A.MOE_EFFICIENCY:g} mixture-of-experts)" if moe != 1.0 else "")
+        )
     if assumptions.interruptions_per_hour is not None:
         spot_rate = f"{assumptions.interruptions_per_hour:.2g} (given)"
     else:
@@ -75,6 +99,9 @@ def summary_lines(plans: pd.DataFrame) -> list[str]:
     workload: Workload = plans.attrs["workload"]
     assumptions: Assumptions = plans.attrs["assumptions"]
     lines = [workload_line(workload)]
+    shape = shape_line(workload)
+    if shape:
+        lines.append(shape)
     if plans.attrs.get("deadline_hours"):
         lines.append(
             f"Solving for the fewest GPUs that finish within {plans.attrs['deadline_hours'] / 24:.3g} days "
@@ -83,8 +110,18 @@ def summary_lines(plans: pd.DataFrame) -> list[str]:
     elif plans.attrs.get("budget_usd"):
         lines.append(f"Solving for the fastest run within ${plans.attrs['budget_usd']:,.0f} ({len(plans)} offers can).")
     providers = sorted(set(plans["provider"].astype("object")))
-    lines.append(assumptions_line(assumptions, sorted(set(plans["gpu"].astype("object"))), providers))
+    lines.append(assumptions_line(assumptions, sorted(set(plans["gpu"].astype("object"))), providers, workload))
+    lines.append(band_line())
     return lines
+
+
+def band_line() -> str:
+    """What the ranges mean."""
+    low, high = A.ERROR_BAND
+    return (
+        f"Ranges: published runs took {low:.2f}-{high:.2f}x the GPU-hours predicted for them (10th-90th "
+        "percentile; `costcmp validate`); days and cost scale the same."
+    )
 
 
 def _row_notes(row: Any, workload: Workload, assumptions: Assumptions) -> str:

@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from costcmp.describe import assumptions_line, plan_notes, spot_assumption_lines, workload_line
+from costcmp.describe import (
+    assumptions_line,
+    band_line,
+    plan_notes,
+    shape_line,
+    spot_assumption_lines,
+    workload_line,
+)
 from costcmp.planner import assumptions as A
 from costcmp.planner.solve import pareto_front
 
@@ -42,9 +49,12 @@ class RunStory:
     def headline(self) -> list[str]:
         gpus = sorted(set(self.plans["gpu"].astype("object")))
         providers = sorted(set(self.plans["provider"].astype("object")))
+        shape = shape_line(self.workload)
         return [
             workload_line(self.workload),
-            assumptions_line(self.assumptions, gpus, providers),
+            *([shape] if shape else []),
+            assumptions_line(self.assumptions, gpus, providers, self.workload),
+            band_line(),
             *spot_assumption_lines(providers),
         ]
 

@@ -199,8 +199,20 @@ MISSING_PIECES = [
     (["plan", "--model", "turing-nlg-17b", "--gpu", "H100", "--gpus", "8"], "publishes none"),
     (["plan", "--chinchilla", "--gpu", "H100", "--gpus", "8"], "--chinchilla needs params"),
     (
-        ["plan", "--params", "7B", "--tokens", "1T", "--seq-len", "2048", "--gpu", "H100", "--gpus", "8"],
-        "--seq-len needs layers",
+        ["plan", "--params", "7B", "--active-params", "9B", "--tokens", "1T", "--gpu", "H100", "--gpus", "8"],
+        "cannot exceed",
+    ),
+    (
+        ["plan", "--active-params", "7B", "--tokens", "1T", "--gpu", "H100", "--gpus", "8"],
+        "--active-params needs params",
+    ),
+    (
+        ["plan", "--flops", "1e23", "--teacher-params", "8B", "--gpu", "H100", "--gpus", "8"],
+        "--flops and --teacher-params",
+    ),
+    (
+        ["plan", "--params", "1B", "--teacher-params", "x", "--tokens", "1T", "--gpu", "H100", "--gpus", "8"],
+        "--teacher-params cannot read",
     ),
     (PLAN, "--gpus is missing"),
     (["cluster"], "--gpu is missing"),

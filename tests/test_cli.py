@@ -233,7 +233,7 @@ def test_models_and_validate_commands(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, _ = run(capsys, "models")
     assert code == 0 and "deepseek-v3" in out and "turing-nlg-17b" in out
     code, out, _ = run(capsys, "validate")
-    assert code == 0 and "llama-65b" in out and "Median absolute error" in out
+    assert code == 0 and "llama-65b" in out and "leave-one-out coverage" in out and "Median signed error (bias)" in out
     code, out, _ = run(capsys, "validate", "--format", "csv")
     assert code == 0 and "predicted_gpu_hours" in out.splitlines()[0]
 

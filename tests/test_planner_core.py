@@ -28,14 +28,37 @@ def grid(**overrides: object) -> pd.DataFrame:
 
 
 def test_single_instance_matches_hand_arithmetic() -> None:
-    w = build_workload(params="7B", tokens="100B")
+    w = build_workload(params="7B", tokens="100B", layers=32, hidden=4096, seq_len=4096)
     r = evaluate(grid(), w, Assumptions()).iloc[0]
-    hours = 6 * 7e9 * 100e9 / (8 * 989.4e12 * 0.40 * 0.85) / 3600
+    mfu = 0.477 * 4096 / (4096 + 3000)  # the Hopper curve at d=4,096
+    flops = 6 * 7e9 * 100e9 + 12 * 32 * 4096 * 4096 * 100e9
+    hours = flops / (8 * 989.4e12 * mfu * 0.90) / 3600
     assert r["hours"] == pytest.approx(hours)
     assert r["cost_usd"] == pytest.approx(hours * 55.04)
     assert r["gpu_hours"] == pytest.approx(8 * hours)
-    assert r["network_derate"] == 1.0 and r["efficiency"] == pytest.approx(0.34)
+    assert r["network_derate"] == 1.0 and r["efficiency"] == pytest.approx(mfu * 0.90)
+    low, high = A.ERROR_BAND
+    assert r["gpu_hours_low"] == pytest.approx(8 * hours * low) and r["days_high"] == pytest.approx(hours * high / 24)
+    assert r["cost_usd_low"] < r["cost_usd"] < r["cost_usd_high"]
     assert r["usd_per_million_tokens"] == pytest.approx(hours * 55.04 / 100e3)
+
+
+def test_moe_efficiency_and_all_to_all_on_a_slow_network() -> None:
+    dense = build_workload(params="37B", tokens="1T", layers=61, hidden=7168)
+    moe = build_workload(params="671B", active_params="37B", tokens="1T", layers=61, hidden=7168)
+    d = evaluate(grid(gpus=4096), dense, Assumptions()).iloc[0]
+    m = evaluate(grid(gpus=4096), moe, Assumptions()).iloc[0]
+    assert m["mfu"] == pytest.approx(d["mfu"] * A.MOE_EFFICIENCY)
+    slow = evaluate(grid(gpus=4096, network_gbps=100.0), moe, Assumptions()).iloc[0]
+    assert slow["network_derate"] < m["network_derate"]  # the all-to-all no longer hides behind compute
+
+
+def test_no_latency_cliff_for_small_models_on_big_clusters() -> None:
+    """NCCL's tree latency grows with log2 of the nodes: a 1B model on 8,192 GPUs is not derated to a
+    fraction of its speed by latency alone."""
+    w = build_workload(params="1B", tokens="1T")
+    r = evaluate(grid(gpus=8192), w, Assumptions()).iloc[0]
+    assert r["network_derate"] > 0.7
 
 
 def test_partial_instances_are_paid_in_full() -> None:
@@ -67,10 +90,12 @@ def test_slower_network_derates_the_motivating_case() -> None:
     assert np.all(np.diff(derate) >= 0) and derate[0] < 0.2 and derate[-1] == 1.0
     assert np.all(np.diff(r["cost_usd"].to_numpy()) <= 0)  # a slower network costs more
 
-    # 100 Gbps by hand: 2 pipeline stages (272 GB of states over 192 GiB usable per instance), 625 replicas.
+    # 100 Gbps by hand: 2 pipeline stages (272 GB of states over 192 GiB usable per instance), 625 replicas;
+    # bandwidth as a ring, latency as NCCL's tree: 8.4 us + 2 log2(replicas) x 14 us.
     stages, replicas = 2, 1250 / 2
-    t_comm = 2 * (replicas - 1) / replicas * (2 * 17e9 / stages) / (100e9 / 8 * 0.8) + 2 * (replicas - 1) * 10e-6
-    t_comp = 6 * 17e9 * A.GLOBAL_BATCH_TOKENS / (10_000 * 125e12 * 0.24)
+    t_comm = 2 * (replicas - 1) / replicas * (2 * 17e9 / stages) / (100e9 / 8 * 0.8)
+    t_comm += 8.4e-6 + 2 * math.log2(replicas) * 14e-6
+    t_comp = w.flops / w.tokens * A.GLOBAL_BATCH_TOKENS / (10_000 * 125e12 * A.default_mfu("V100-32GB", w.hidden))
     expected = t_comp / (t_comp + max(0.0, t_comm - 0.6 * t_comp))
     assert r.loc[1, "pipeline_stages"] == stages
     assert derate[1] == pytest.approx(expected)
@@ -124,7 +149,8 @@ def test_discount_and_fp8() -> None:
 
 def test_ideal_gpu_hours() -> None:
     w = build_workload(params="7B", tokens="100B")
-    assert ideal_gpu_hours(w, "H100", Assumptions()) == pytest.approx(6 * 7e9 * 1e11 / (989.4e12 * 0.34) / 3600)
+    efficiency = A.default_mfu("H100", w.hidden) * 0.90
+    assert ideal_gpu_hours(w, "H100", Assumptions()) == pytest.approx(w.flops / (989.4e12 * efficiency) / 3600)
 
 
 @pytest.mark.parametrize(

@@ -45,8 +45,8 @@ def test_report_renders_every_section_at_fixed_width(plans: pd.DataFrame) -> Non
     run_story_view(console, build_run_story(plans, ["Prices as of: test data."], {}))
     text = buffer.getvalue()
     for words in (
-        "turing-nlg-17b: 17.2B parameters x 300B tokens = 3.1e+22 training FLOPs",
-        "model states 0.275 TB",
+        "turing-nlg-17b: 17.2B parameters x 300B tokens = 3.22e+22 training FLOPs",
+        "0.275 TB at 16 bytes/parameter",
         "Cheapest plan per provider",
         "Fastest plan per provider",
         "Pareto front",
@@ -114,7 +114,7 @@ def test_export_bundle(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
         "spot_and_reservations",
         "data",
     }
-    assert summary["training_flops"] == pytest.approx(6 * 17.2e9 * 300e9)
+    assert summary["training_flops"] == pytest.approx(6 * 17.2e9 * 300e9 + 12 * 78 * 4256 * 1024 * 300e9)
     cheapest = summary["cheapest_per_provider"][0]
     assert {"provider", "instance_type", "gpus", "days", "cost_usd"} <= set(cheapest)
     assert cheapest["cost_usd"] == pytest.approx(plan_rows["cost_usd"].min())

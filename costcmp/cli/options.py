@@ -76,6 +76,12 @@ def add_workload(parser: argparse.ArgumentParser) -> None:
     """What is trained: a preset, or parameters and tokens, or FLOPs."""
     parser.add_argument("--model", "-m", metavar="PRESET", help="A preset: see `costcmp models`.")
     parser.add_argument("--params", metavar="N", help="Parameters: 7B, 70e9 ... (overrides the preset's).")
+    parser.add_argument(
+        "--active-params", metavar="N", help="Mixture of experts: parameters each token uses (37B of 671B)."
+    )
+    parser.add_argument(
+        "--teacher-params", metavar="N", help="Distillation: the teacher's parameters (adds its forward passes)."
+    )
     parser.add_argument("--tokens", metavar="N", help="Training tokens: 300B, 1.4T ...")
     parser.add_argument("--flops", metavar="N", help="Total training FLOPs (instead of 6·N·D).")
     parser.add_argument("--chinchilla", action="store_true", help="Tokens = 20 x parameters.")

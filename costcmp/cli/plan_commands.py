@@ -104,6 +104,8 @@ def run_plan(args: argparse.Namespace) -> int:
     plans = make_plan(
         model=args.model,
         params=args.params,
+        active_params=args.active_params,
+        teacher_params=args.teacher_params,
         tokens=args.tokens,
         flops=args.flops,
         chinchilla=args.chinchilla,
@@ -181,30 +183,40 @@ def run_models(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from costcmp.planner.validate import median_abs_error_pct, validate_runs
+    from costcmp.planner.validate import summarize, validate_runs
 
     table = validate_runs()
+    table["in_headline"] = table["headline"].map({True: "yes", False: "no"})
     columns = [
         ("run", "run", ""),
         ("GPU", "gpu", ""),
         ("GPUs", "gpus", "int"),
-        ("eff.", "efficiency", "share"),
+        ("MFU", "mfu", "share"),
         ("net", "network_derate", "share"),
         ("published GPU-h", "published_gpu_hours", "int"),
         ("predicted GPU-h", "predicted_gpu_hours", "int"),
         ("error", "error_pct", "pct"),
-        ("source / note", "source", ""),
+        ("headline", "in_headline", ""),
+        ("source", "source", ""),
     ]
-    error = median_abs_error_pct(table)
+    summary = summarize(table)
+    lines = [
+        f"Headline: {summary.headline_runs} of {summary.runs} runs (the others include more than pre-training, "
+        "or publish no GPU-hours; their notes say which: --format csv).",
+        f"Median |error|: {summary.median_abs_error_pct:.1f}% in sample, {summary.loo_median_abs_error_pct:.1f}% "
+        "leave-one-out (no default is fitted to these runs, so leaving one out changes no prediction).",
+        f"Median signed error (bias): {summary.median_signed_error_pct:+.1f}% (positive: costcmp predicts more).",
+        f"Band: published / predicted GPU-hours {summary.band_low:.2f}-{summary.band_high:.2f} (10th-90th "
+        f"percentile), high/low {summary.band_ratio:.2f}; leave-one-out coverage {summary.loo_coverage_pct:.0f}% "
+        "of the headline runs.",
+    ]
 
     def draw(console: Console) -> None:
         from costcmp.render.layout import message, simple_table
 
         simple_table(console, table, columns, title="Published runs vs costcmp's defaults")
-        message(
-            console,
-            f"Median absolute error: {error:.1f}% over {len(table)} runs. Notes per run: --format csv.",
-        )
+        for line in lines:
+            message(console, line)
 
     emit(table, args.fmt, args.output, draw)
     return 0

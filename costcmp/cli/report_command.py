@@ -49,6 +49,8 @@ def run_report(args: argparse.Namespace) -> int:
     plans = make_plan(
         model=args.model,
         params=args.params,
+        active_params=args.active_params,
+        teacher_params=args.teacher_params,
         tokens=args.tokens,
         flops=args.flops,
         chinchilla=args.chinchilla,

@@ -35,6 +35,8 @@ def plan(
     *,
     model: str | None = None,
     params: str | float | None = None,
+    active_params: str | float | None = None,
+    teacher_params: str | float | None = None,
     tokens: str | float | None = None,
     flops: str | float | None = None,
     chinchilla: bool = False,
@@ -55,7 +57,11 @@ def plan(
 ) -> pd.DataFrame:
     """Time, GPU-hours and cost of a training run on every matching offer (a DataFrame, cheapest first).
 
-    Example: ``costcmp.plan(model="llama2-70b", gpu="H100", gpus=1024)``. `gpus` is a count or several
+    Example: ``costcmp.plan(model="llama2-70b", gpu="H100", gpus=1024)``. A mixture-of-experts model gives
+    `active_params` (FLOPs) beside `params` (memory); a distilled one `teacher_params` (2·N forward
+    FLOPs per token). Every row carries a 10th-90th percentile band (`gpu_hours_low/high`,
+    `days_low/high`, `cost_usd_low/high`) from how published runs scatter around the
+    prediction. `gpus` is a count or several
     ("256,1024" or a list). `deadline` is a duration: "30d", "36h", "2w", or a number of **days**
     (the same whether given as 30 or "30"). `budget` is USD ("2M" or a number). `offers` defaults to
     the freshest price snapshot. Every row carries typed facts (`fits`, `idle_gpus`, `interruptions`,
@@ -67,6 +73,8 @@ def plan(
     workload = build_workload(
         model=model,
         params=params,
+        active_params=active_params,
+        teacher_params=teacher_params,
         tokens=tokens,
         flops=flops,
         chinchilla=chinchilla,

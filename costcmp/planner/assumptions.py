@@ -1,7 +1,8 @@
 """Every number the planner assumes, declared once, with where it comes from.
 
-Efficiency is split in two on purpose. `MFU_BY_GENERATION` is the *steady-state* model-FLOPs
-utilization that papers report while a run is going well. Wall-clock GPU-hours are higher than that
+Efficiency is split in two on purpose. `MFU_CURVES` give the *steady-state* model-FLOPs utilization
+that papers report while a run is going well, by GPU generation and model width (x `MOE_EFFICIENCY` for
+mixture-of-experts models). Wall-clock GPU-hours are higher than that
 implies: restarts after failures, rollbacks to checkpoints, evaluation and stalls. `GOODPUT` is the
 share of paid GPU time that advances training. End-to-end efficiency = MFU x goodput (x the network
 derate, which the planner computes for each offer and scale).
@@ -29,31 +30,52 @@ GENERATION: dict[str, str] = {
     "H100": "hopper", "H100-NVL": "hopper", "H200": "hopper",
     "L4": "ada", "L40S": "ada", "B200": "blackwell", "MI300X": "cdna3",
 }
-#: Steady-state MFU (of the dense BF16/FP16 peak) per generation, with the runs it is calibrated on.
-MFU_BY_GENERATION: dict[str, tuple[float, str]] = {
-    "volta": (0.24, "median of GPT-3 175B 21.3% (PaLM paper, Table 2 of MFU), Megatron-LM 8.3B on 512 V100 "
-                    "15.1 PFLOP/s = 23.6% (Shoeybi et al. 2019), ZeRO 100B on 400 V100 15 PFLOP/s = 30% "
-                    "(Rajbhandari et al. 2020)"),
-    "ampere": (0.47, "median of LLaMA-65B 380 tokens/s/GPU = 47.6% (Touvron et al. 2023), OPT-175B 147 TFLOP/s "
-                     "= 47% (Zhang et al. 2022), BLOOM ~150 TFLOP/s = 48% (BigScience 2022)"),
-    "hopper": (0.40, "Llama 3 405B on 16K H100: 38-43% BF16 MFU (Llama 3 paper, Table 4)"),
-    "blackwell": (0.35, "uncalibrated: no published large run; below Hopper while software matures"),
-    "cdna3": (0.30, "uncalibrated: no published large run; public MI300X training reports sit near 30%"),
-    "ampere-pcie": (0.30, "uncalibrated: inference-class PCIe GPU (A10G)"),
-    "ada": (0.30, "uncalibrated: inference-class PCIe GPUs (L4, L40S)"),
-    "turing": (0.25, "uncalibrated: inference-class PCIe GPU (T4)"),
+#: Steady-state MFU (of the dense BF16/FP16 peak) as a function of the model's hidden size d:
+#:     MFU(d) = wide x d / (d + half)
+#: `wide` is the MFU of a very wide model; `half` the hidden size at which half of it is reached. Narrow
+#: models run smaller matrix multiplies per GPU (tensor parallelism splits d further) and spend more of
+#: each step on memory-bound work and communication; the faster the GPU, the wider a model must be to
+#: keep it busy. Each pair is set from published throughput measurements, never from the GPU-hours that
+#: `costcmp validate` checks against. (generation -> (wide, half, source))
+MFU_CURVES: dict[str, tuple[float, float, str]] = {
+    "hopper": (0.477, 3000.0,
+               "two runs of one vendor on one DGX H100 cluster: Nemotron-4 340B (d=18,432) 41-42% MFU and "
+               "Nemotron-4 15B (d=6,144) 30.5-34% (NVIDIA 2024, arXiv:2406.11704 Table 2; Parmar et al. 2024, "
+               "arXiv:2402.16819 Table 2) fix both numbers; check: Llama 3 405B (d=16,384) 38-43% "
+               "(arXiv:2407.21783 Table 4), the curve gives 40%"),
+    "ampere": (0.51, 250.0,
+               "LLaMA-65B (d=8,192) 380 tokens/s/GPU = 49.6% with attention FLOPs (Touvron et al. 2023 s2.4), "
+               "OPT-175B (d=12,288) 147 TFLOP/s = 47% (Zhang et al. 2022 s2.4), BLOOM (d=14,336) ~150 TFLOP/s = 48% "
+               "(BigScience 2022); "
+               "narrow models hold up on A100: llm-foundry 350M-7B (d=1,024-4,096) 50-60% (MosaicML "
+               "benchmark tables), so `half` is small"),
+    "volta": (0.25, 250.0,
+              "GPT-3 175B (d=12,288) 21.3% (PaLM, Chowdhery et al. 2022 Table 3), Megatron-LM 8.3B (d=3,072) on 512 "
+              "V100 29.5 TFLOP/s = 23.6% (Shoeybi et al. 2019)"),
+    "blackwell": (0.40, 4000.0, "uncalibrated: no published BF16 training run; Hopper's curve, less mature software"),
+    "cdna3": (0.35, 3000.0, "uncalibrated: no published large run; Hopper's shape, public MI300X reports near 30%"),
+    "ampere-pcie": (0.30, 500.0, "uncalibrated: inference-class PCIe GPU (A10G)"),
+    "ada": (0.30, 500.0, "uncalibrated: inference-class PCIe GPUs (L4, L40S)"),
+    "turing": (0.25, 500.0, "uncalibrated: inference-class PCIe GPU (T4)"),
 }
+#: Mixture-of-experts models reach a fraction of a dense model's MFU on the same cluster (expert routing,
+#: all-to-all, small expert matrices). DeepSeek-V2 (arXiv:2405.04434 s3.2.3): on one H800 cluster,
+#: 172.8K GPU-hours per trillion tokens for V2 (21B active, d=5,120) against 300.6K for dense DeepSeek 67B
+#: (d=8,192). Per FLOP (6N + attention) V2 runs at 0.56 of 67B's rate; the Hopper curve explains 0.86 of
+#: that by width; the rest, 0.65, is the MoE factor.
+MOE_EFFICIENCY = 0.65
+#: Experts each token is routed to (DeepSeek-V3 and Qwen3 route to 8): the all-to-all volume per token.
+MOE_TOP_K = 8
 # fmt: on
 
-#: Share of paid time that advances training. Llama 3 reports >90% effective training time over a
-#: 54-day window; its published 405B GPU-hours against its 38-43% MFU imply ~0.85; BLOOM's
-#: 1,082,990 GPU-hours against ~150 TFLOP/s imply ~0.66; LLaMA-65B's imply ~1.0. 0.85 is the middle.
-GOODPUT = 0.85
+#: Share of paid time that advances training (restarts, rollbacks, evaluation and stalls take the rest):
+#: Llama 3 reports ">90% effective training time" over a 54-day window of its 405B run (arXiv:2407.21783
+#: s3.3.4, 466 interruptions). Runs that publish both throughput and hours scatter around it: LLaMA-65B
+#: ~1.0 (380 tokens/s/GPU vs its hours), Nemotron-4 15B ~1.0, BLOOM ~0.66.
+GOODPUT = 0.90
 
 #: Global batch in tokens when none is given: LLaMA and Llama 2 trained with 4M-token batches.
 GLOBAL_BATCH_TOKENS = 4 * 1024 * 1024
-#: Sequence length assumed for the "at least one sequence per data-parallel replica" rule.
-DEFAULT_SEQ_LEN = 2048
 #: Share of each GPU's memory kept for activations (with checkpointing), buffers and fragmentation.
 MEMORY_RESERVE = 0.25
 #: Share of a step's compute time behind which gradient communication can hide (the backward pass is
@@ -61,8 +83,11 @@ MEMORY_RESERVE = 0.25
 COMM_OVERLAP = 0.6
 #: NCCL ring all-reduce reaches ~80% of the line rate on InfiniBand/EFA ("bus bandwidth").
 NETWORK_EFFICIENCY = 0.8
-#: Per-hop latency of a ring step, seconds.
-HOP_LATENCY_S = 10e-6
+#: NCCL's latency model (NVIDIA/nccl 2.30 src/graph/tuning.cc): a network step costs 14 us, a call 8.4 us
+#: base; NCCL picks the algorithm with the least modelled time, so at scale the double binary tree's
+#: 2·log2(nodes) steps replace the ring's 2(nodes-1). Bandwidth stays the ring's 2(n-1)/n x bytes.
+HOP_LATENCY_S = 14e-6
+CALL_LATENCY_S = 8.4e-6
 
 #: Spot interruptions per instance-hour default to each provider's registry figure
 #: (`costcmp.pricing.registry`, with its source); `Assumptions.interruptions_per_hour` overrides it.
@@ -70,12 +95,19 @@ CHECKPOINT_MINUTES = 5.0
 #: Replace the instance, rejoin the job, reload the last checkpoint.
 RESTART_MINUTES = 20.0
 
+#: The error band of every plan: published / predicted GPU-hours over the headline published runs, 10th and
+#: 90th percentile (`costcmp validate` computes it; tests/test_planner_validate.py keeps these in step).
+#: A plan's GPU-hours, days and cost are shown with this range around them.
+ERROR_BAND: tuple[float, float] = (0.764, 1.386)
+
 TERM_HOURS: dict[str, float] = {"reserved_1y": 8760.0, "reserved_3y": 3 * 8760.0}
 MAX_GPUS = 200_000
 
 
-def default_mfu(gpu: str) -> float:
-    return MFU_BY_GENERATION[GENERATION[gpu]][0]
+def default_mfu(gpu: str, hidden: float | None = None) -> float:
+    """MFU of `gpu` for a model of hidden size `hidden` (a very wide model's when unknown)."""
+    wide, half, _ = MFU_CURVES[GENERATION[gpu]]
+    return wide if not hidden else wide * hidden / (hidden + half)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,12 @@ RESULT_COLUMNS = (
     "usd_per_million_tokens",
     "effective_usd_per_hour",
     "fp8_fallback",
+    "gpu_hours_low",
+    "gpu_hours_high",
+    "days_low",
+    "days_high",
+    "cost_usd_low",
+    "cost_usd_high",
 )
 #: Offer columns the maths reads.
 OFFER_INPUTS = ("provider", "gpu", "gpu_count", "gpu_memory_gb", "network_gbps", "pricing", "usd_per_hour")
@@ -74,10 +80,15 @@ def peak_tflops(gpus: pd.Series, precision: str) -> np.ndarray:
     return peak
 
 
-def mfu_for(gpus: pd.Series, assumptions: Assumptions) -> np.ndarray:
+def mfu_for(gpus: pd.Series, assumptions: Assumptions, workload: Workload | None = None) -> np.ndarray:
+    """Steady-state MFU per row: the user's figure, else the generation's curve at the model's width, times
+    MOE_EFFICIENCY for a mixture-of-experts model."""
     if assumptions.mfu is not None:
         return np.full(len(gpus), assumptions.mfu)
-    return gpus.map({g: A.default_mfu(g) for g in A.GENERATION}).to_numpy(dtype="float64")
+    hidden = workload.hidden if workload is not None else None
+    moe = A.MOE_EFFICIENCY if workload is not None and workload.is_moe else 1.0
+    curve = {g: A.default_mfu(g, hidden) * moe for g in A.GENERATION}
+    return gpus.map(curve).to_numpy(dtype="float64")
 
 
 def spot_rates(providers: pd.Series, assumptions: Assumptions) -> np.ndarray:
@@ -105,7 +116,9 @@ def daly_spot_factor(rate_per_hour: np.ndarray, checkpoint_h: float, restart_h: 
     return factor
 
 
-def offer_figures(offers: pd.DataFrame, assumptions: Assumptions) -> dict[str, np.ndarray]:
+def offer_figures(
+    offers: pd.DataFrame, assumptions: Assumptions, workload: Workload | None = None
+) -> dict[str, np.ndarray]:
     """Per-offer inputs of the maths, one array each (computed once, gathered per row)."""
     pricing = offers["pricing"].astype("object").to_numpy()
     term = np.zeros(len(offers))
@@ -122,7 +135,7 @@ def offer_figures(offers: pd.DataFrame, assumptions: Assumptions) -> dict[str, n
         * assumptions.network_efficiency,
         "peak": peak * 1e12,
         "fp8_fallback": (peak == half) if assumptions.precision == "fp8" else np.zeros(len(offers), bool),
-        "mfu": mfu_for(offers["gpu"].astype("object"), assumptions),
+        "mfu": mfu_for(offers["gpu"].astype("object"), assumptions, workload),
         "rate_usd": offers["usd_per_hour"].to_numpy(dtype="float64") * (1 - assumptions.discount),
         "spot_rate": np.where(pricing == "spot", np.nan_to_num(spot_rates(offers["provider"], assumptions)), 0.0),
         "term": term,
@@ -147,24 +160,34 @@ def evaluate_rows(
     batch = assumptions.global_batch_tokens
     if workload.params is not None:
         usable = take["usable_memory"]
-        states = A.BYTES_PER_PARAM_STATES * workload.params
+        states = workload.state_bytes or 0.0
         min_gpus = np.ceil(states / usable)
         fits = gpus >= min_gpus
-        seq = workload.seq_len or A.DEFAULT_SEQ_LEN
+        seq = workload.seq_len or 4096
         stages = np.maximum(np.ceil(states / (usable * per_instance)), np.ceil(instances * seq / batch))
         stages = np.clip(stages, 1, instances)
         replicas = instances / stages
         grad_bytes = A.GRADIENT_BYTES_PER_PARAM * workload.params / stages
         flops_per_token = workload.flops / tokens if tokens else 6.0 * (workload.active_params or workload.params)
+        bandwidth = take["network_bytes_per_s"]
         with np.errstate(divide="ignore", invalid="ignore"):
-            t_comm = (
-                2 * (replicas - 1) / replicas * grad_bytes / take["network_bytes_per_s"]
-                + 2 * (replicas - 1) * assumptions.hop_latency_s
+            # Data-parallel gradient all-reduce: the ring's bandwidth term, NCCL's tree latency.
+            t_comm = 2 * (replicas - 1) / replicas * grad_bytes / bandwidth + np.where(
+                replicas > 1, A.CALL_LATENCY_S + 2 * np.log2(np.maximum(replicas, 1)) * assumptions.hop_latency_s, 0.0
             )
             t_comp = flops_per_token * batch / (gpus * peak * mfu)
             exposed = np.maximum(0.0, t_comm - assumptions.comm_overlap * t_comp)
+            if workload.is_moe and workload.hidden and workload.layers:
+                # Expert-parallel all-to-all, to first order: each token's activations go to MOE_TOP_K experts
+                # and back, forward and backward (4 crossings x 2 bytes x hidden), through the instance's
+                # layers; it hides behind compute (DeepSeek-V3 s3.2.1 overlaps it fully) until it is longer.
+                tokens_per_instance = batch / replicas
+                layers_here = workload.layers / stages
+                a2a_bytes = tokens_per_instance * layers_here * 4 * A.MOE_TOP_K * workload.hidden * 2.0
+                t_a2a = np.where(instances > 1, a2a_bytes / bandwidth, 0.0)
+                exposed = exposed + np.maximum(0.0, t_a2a - t_comp)
             derate = t_comp / (t_comp + exposed)
-        derate = np.where(replicas <= 1, 1.0, derate)  # one replica: nothing to synchronise over the network
+        derate = np.where((replicas <= 1) & ~(workload.is_moe & (instances > 1)), 1.0, derate)
     else:  # only FLOPs known: neither memory nor gradient traffic can be modelled
         min_gpus = np.ones_like(gpus)
         fits = np.ones(len(gpus), dtype=bool)
@@ -181,7 +204,18 @@ def evaluate_rows(
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         cost = np.maximum(hours, term) * rate_usd * instances
         term_used = np.where(term > 0, hours / np.where(term > 0, term, 1.0), np.nan)
+    low, high = A.ERROR_BAND
+    with np.errstate(invalid="ignore", over="ignore"):
+        band = {
+            "gpu_hours_low": gpus * hours * low,
+            "gpu_hours_high": gpus * hours * high,
+            "days_low": hours * low / 24.0,
+            "days_high": hours * high / 24.0,
+            "cost_usd_low": np.maximum(hours * low, term) * rate_usd * instances,
+            "cost_usd_high": np.maximum(hours * high, term) * rate_usd * instances,
+        }
     return {
+        **band,
         "instances": instances.astype("int64"),
         "peak_tflops": peak / 1e12,
         "mfu": mfu,
@@ -212,7 +246,7 @@ def evaluate(grid: pd.DataFrame, workload: Workload, assumptions: Assumptions) -
     Rows are independent; nothing is filtered or sorted. The table form of `evaluate_rows`, for
     validation and tests; `plan()` gathers per-offer figures instead of repeating offer rows."""
     out = grid.copy()
-    figures = offer_figures(out, assumptions)
+    figures = offer_figures(out, assumptions, workload)
     rows = evaluate_rows(figures, np.arange(len(out)), out["gpus"].to_numpy(), workload, assumptions)
     for name, values in rows.items():
         out[name] = values
@@ -225,5 +259,5 @@ def ideal_gpu_hours(workload: Workload, gpu: str, assumptions: Assumptions) -> f
 
     series = pd.Series([gpu])
     peak = peak_tflops(series, assumptions.precision)[0] * 1e12
-    mfu = mfu_for(series, assumptions)[0]
+    mfu = mfu_for(series, assumptions, workload)[0]
     return workload.flops / (peak * mfu * assumptions.goodput) / 3600.0

@@ -38,6 +38,12 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "days",
     "gpu_hours",
     "cost_usd",
+    "gpu_hours_low",
+    "gpu_hours_high",
+    "days_low",
+    "days_high",
+    "cost_usd_low",
+    "cost_usd_high",
     "commitment_usd",
     "usd_per_million_tokens",
     "fits",
@@ -116,7 +122,7 @@ class _Evaluator:
     """Evaluates (offer, instance count) rows of one offer table for one workload."""
 
     def __init__(self, offers: pd.DataFrame, workload: Workload, assumptions: Assumptions) -> None:
-        self.figures = offer_figures(offers, assumptions)
+        self.figures = offer_figures(offers, assumptions, workload)
         self.per_instance = offers["gpu_count"].to_numpy(dtype="int64")
         self.workload = workload
         self.assumptions = assumptions
@@ -283,7 +289,7 @@ def build_table(offers: pd.DataFrame, rows: Rows, assumptions: Assumptions, *, b
     columns["usd_per_hour"] = offers["usd_per_hour"].to_numpy(float)[offer_index] * (1 - assumptions.discount)
     for name in PLAN_COLUMNS:
         if name not in columns:
-            columns[name] = rows[name][order]
+            columns[name] = rows.pop(name)[order]  # pop: the unsorted array is freed as the sorted one is made
     columns["efficiency"] = np.round(columns["efficiency"], 6)  # type: ignore[call-overload]
     columns["network_derate"] = np.round(columns["network_derate"], 6)  # type: ignore[call-overload]
     columns["min_gpus_to_fit"] = np.asarray(columns["min_gpus_to_fit"]).astype("int64")

@@ -61,9 +61,28 @@ _PRESETS: tuple[ModelPreset, ...] = (
 PRESETS: dict[str, ModelPreset] = {p.name: p for p in _PRESETS}
 
 
+#: Sequence length assumed when neither the preset nor the user gives one (Llama 2's 4,096; the range of
+#: recent pre-training runs is 2,048-8,192). Said in the plan's header when used.
+DEFAULT_SEQ_LEN = 4096
+#: Width-to-depth ratio of the shape rule: hidden / layers = 128 (LLaMA 7B 4096/32, 13B 5120/40,
+#: Llama 3 405B 16384/126, Nemotron-4 340B 18432/96 ~ 128-190; Kaplan et al. 2020 find loss flat
+#: over 50-200).
+HIDDEN_PER_LAYER = 128
+
+
+def shape_from_params(params: float) -> tuple[int, int]:
+    """(layers, hidden) of a standard decoder with `params` parameters: N = 12·L·d² (Kaplan et al. 2020,
+    Table 1) and d = HIDDEN_PER_LAYER·L, so d = (HIDDEN_PER_LAYER·N / 12)^(1/3), rounded to 128."""
+    hidden = max(128, round((HIDDEN_PER_LAYER * params / 12.0) ** (1 / 3) / 128) * 128)
+    layers = max(1, round(params / (12.0 * hidden * hidden)))
+    return layers, hidden
+
+
 @dataclass(frozen=True)
 class Workload:
-    """A training run. `params` counts every parameter (memory); `active_params` those each token uses."""
+    """A training run. `params` counts every parameter (memory); `active_params` those each token uses
+    (fewer for mixture-of-experts). `layers`/`hidden` set the attention FLOPs and the efficiency curve;
+    `shape_source` says where they came from ("preset", "given" or "rule")."""
 
     def __deepcopy__(self, memo: dict[int, object]) -> object:
         """Immutable: pandas deep-copies ``DataFrame.attrs`` on every operation; sharing is safe and cheap."""
@@ -77,13 +96,26 @@ class Workload:
     attention_flops: float = 0.0
     seq_len: int | None = None
     flops_given: bool = False  # FLOPs were given, not counted as 6·N·D
+    layers: int | None = None
+    hidden: int | None = None
+    shape_source: str = "rule"
+    teacher_params: float | None = None
+    teacher_flops: float = 0.0
+    seq_len_assumed: bool = False
+
+    @property
+    def is_moe(self) -> bool:
+        return bool(self.params and self.active_params and self.active_params < self.params)
 
     @property
     def state_bytes(self) -> float | None:
-        """Model states for mixed-precision Adam, see assumptions.BYTES_PER_PARAM_STATES."""
+        """Model states for mixed-precision Adam (assumptions.BYTES_PER_PARAM_STATES per parameter), plus a
+        distillation teacher's bf16 weights (2 bytes per parameter)."""
         from costcmp.planner.assumptions import BYTES_PER_PARAM_STATES
 
-        return None if self.params is None else BYTES_PER_PARAM_STATES * self.params
+        if self.params is None:
+            return None
+        return BYTES_PER_PARAM_STATES * self.params + 2.0 * (self.teacher_params or 0.0)
 
 
 def resolve_preset(name: str) -> ModelPreset:
@@ -93,21 +125,41 @@ def resolve_preset(name: str) -> ModelPreset:
     return PRESETS[key]
 
 
+def _whole(name: str, value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or int(value) != value or not 0 < value <= 10_000_000):
+        raise InvalidParameterError(name, f"must be a whole number from 1 to 10,000,000 (got {value})")
+
+
 def build_workload(
     *,
     model: str | None = None,
     params: str | float | None = None,
+    active_params: str | float | None = None,
     tokens: str | float | None = None,
     flops: str | float | None = None,
     chinchilla: bool = False,
     seq_len: int | None = None,
     layers: int | None = None,
     hidden: int | None = None,
+    teacher_params: str | float | None = None,
 ) -> Workload:
-    """Turn the user's description of a run into a Workload, with one clear error for each gap."""
+    """Turn the user's description of a run into a Workload, with one clear error for each gap.
+
+    FLOPs = 6·N_active·D (Kaplan et al. 2020) + 12·L·d·S·D attention (PaLM App. B) + 2·N_teacher·D for a
+    distillation teacher's forward passes. Memory counts every parameter (N_total)."""
     preset = resolve_preset(model) if model else None
     n_total = parse_quantity(params, "params") if params is not None else (preset.params if preset else None)
-    n_active = preset.active_params if preset and params is None else n_total
+    if active_params is not None:
+        n_active: float | None = parse_quantity(active_params, "active_params")
+        if n_total is None:
+            raise InvalidParameterError("active_params", "needs params (the total, which sets the memory)")
+        if n_active > n_total:  # type: ignore[operator]
+            raise ConflictingParametersError(
+                "active_params", "params", "conflict: the active parameters cannot exceed the total"
+            )
+    else:
+        n_active = preset.active_params if preset and params is None else n_total
+    n_teacher = parse_quantity(teacher_params, "teacher_params") if teacher_params is not None else None
     if tokens is not None and chinchilla:
         raise ConflictingParametersError("tokens", "chinchilla", "conflict: chinchilla sets the tokens; give one")
     if chinchilla:
@@ -119,18 +171,20 @@ def build_workload(
     else:
         n_tokens = preset.tokens if preset else None
     for name, value in (("seq_len", seq_len), ("layers", layers), ("hidden", hidden)):
-        if value is not None and (isinstance(value, bool) or int(value) != value or not 0 < value <= 10_000_000):
-            raise InvalidParameterError(name, f"must be a whole number from 1 to 10,000,000 (got {value})")
+        _whole(name, value)
     if flops is not None:
         if tokens is not None and n_active is not None:
             raise ConflictingParametersError(
                 "flops", "tokens", "conflict with params: flops = 6 x params x tokens; give two of the three"
             )
+        if n_teacher is not None:
+            raise ConflictingParametersError("flops", "teacher_params", "conflict: flops given count everything")
         total = parse_quantity(flops, "flops")
-        if n_tokens is None and n_active is not None:
-            n_tokens = total / (6.0 * n_active)
+        if tokens is None and not chinchilla and n_active is not None:
+            n_tokens = total / (6.0 * n_active)  # the FLOPs decide; a preset's token count does not
         label = _label(preset, params, n_total) if preset else f"{short_number(total)} FLOPs"
-        return Workload(label, n_total, n_active, n_tokens, total, 0.0, seq_len, flops_given=True)
+        shape = _shape(preset, params, n_active, layers, hidden)
+        return Workload(label, n_total, n_active, n_tokens, total, 0.0, seq_len, True, *shape)
     if n_active is None:
         raise InvalidParameterError(
             "params",
@@ -139,16 +193,33 @@ def build_workload(
     if n_tokens is None:
         hint = f" ({preset.name} publishes none)" if preset else ""
         raise InvalidParameterError("tokens", f"is missing: how many training tokens? give tokens or chinchilla{hint}")
-    attention = 0.0
-    if seq_len is not None:
-        n_layers = layers or (preset.layers if preset else None)
-        width = hidden or (preset.hidden if preset else None)
-        if not n_layers or not width:
-            raise InvalidParameterError("seq_len", "needs layers and hidden too (the attention term 12·L·d·S)")
-        attention = 12.0 * n_layers * width * seq_len * n_tokens
+    n_layers, width, source = _shape(preset, params, n_active, layers, hidden)
+    seq = seq_len or (preset.seq_len if preset and preset.seq_len else None)
+    assumed = seq is None
+    seq = seq or DEFAULT_SEQ_LEN
+    attention = 12.0 * (n_layers or 0) * (width or 0) * seq * n_tokens
+    teacher = 2.0 * n_teacher * n_tokens if n_teacher else 0.0
     label = _label(preset, params, n_total) if preset else f"{short_number(n_total or n_active)} params"
-    total = 6.0 * n_active * n_tokens + attention
-    return Workload(label, n_total, n_active, n_tokens, total, attention, seq_len)
+    total = 6.0 * n_active * n_tokens + attention + teacher
+    return Workload(
+        label, n_total, n_active, n_tokens, total, attention, seq, False, n_layers, width, source, n_teacher, teacher,
+        assumed,
+    )  # fmt: skip
+
+
+def _shape(
+    preset: ModelPreset | None, params: object, n_active: float | None, layers: int | None, hidden: int | None
+) -> tuple[int | None, int | None, str]:
+    """Layers and hidden size: the user's, else the preset's (unless params overrides its size), else the
+    shape rule from the active parameters."""
+    if layers and hidden:
+        return layers, hidden, "given"
+    if preset and params is None and preset.layers and preset.hidden:
+        return layers or preset.layers, hidden or preset.hidden, "preset"
+    if n_active is None:
+        return layers, hidden, "rule"
+    rule_layers, rule_hidden = shape_from_params(n_active)
+    return layers or rule_layers, hidden or rule_hidden, "rule"
 
 
 def _label(preset: ModelPreset, params: object, n_total: float | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 CHEAPEST_MARK = "★"
@@ -68,3 +69,23 @@ def money(value: Any) -> str:
         if abs(value) >= scale:
             return f"${value / scale:,.2f}{unit}"
     return usd(value)
+
+
+def cost_range(low: Any, high: Any) -> str:
+    """A cost band: '$0.82M-1.48M'."""
+    if missing(low) or missing(high):
+        return "—"
+    return f"{money(low)}-{money(high).lstrip('$')}"
+
+
+def days_range(low: Any, high: Any) -> str:
+    """A duration band: '24.1-43.7 d'."""
+    if missing(low) or missing(high):
+        return "—"
+    digits = 1 if float(high) < 100 else 0
+    return f"{float(low):,.{digits}f}-{float(high):,.{digits}f} d"
+
+
+def likely_range(row: Mapping[Any, Any]) -> str:
+    """A plan's band, days and cost: '27.5-49.8 d, $0.95M-1.72M'."""
+    return f"{days_range(row['days_low'], row['days_high'])}, {cost_range(row['cost_usd_low'], row['cost_usd_high'])}"

@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from costcmp.describe import plan_notes
-from costcmp.render.formatting import FASTEST_MARK, cell_text, number, percent, usd
+from costcmp.render.formatting import FASTEST_MARK, cell_text, likely_range, number, percent, usd
 from costcmp.render.layout import NOTES_MIN_WIDTH, compact_table, fit_columns, narrow_note
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ _PLAN_COLUMNS: tuple[tuple[str, Literal["left", "right"], int], ...] = (
     ("days", "right", 0),
     ("GPU-hours", "right", 2),
     ("cost", "right", 0),
+    ("likely range", "right", 0),
     ("commitment", "right", 5),
     ("$/M tok", "right", 1),
 )
@@ -64,6 +65,7 @@ def plan_table(console: Console, plans: pd.DataFrame, summary: Iterable[str], *,
                 number(row["days"], 1),
                 number(row["gpu_hours"]),
                 usd(row["cost_usd"]),
+                likely_range(row),
                 usd(row["commitment_usd"]) if row["commitment_usd"] else "",
                 usd(row["usd_per_million_tokens"]),
             ]
@@ -93,7 +95,8 @@ def plan_table(console: Console, plans: pd.DataFrame, summary: Iterable[str], *,
         table.add_row(*shown, style="bold green" if i in (cheapest, fastest) else (None if fitting_rows[i] else "dim"))
     console.print(table)
     console.print(
-        f"$ cheapest, {FASTEST_MARK} fastest of the plans that fit.  eff.: MFU × goodput.  "
+        f"$ cheapest, {FASTEST_MARK} fastest of the plans that fit.  eff.: MFU × goodput.  likely range: days "
+        "and cost where 10-90% of published runs would land.  "
         "net: speed left after gradient communication.  Plans that do not fit the model come last, dimmed.",
         style="dim",
     )

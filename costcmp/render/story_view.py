@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from costcmp.describe import plan_notes
-from costcmp.render.formatting import cell_text, money, number
+from costcmp.render.formatting import cell_text, likely_range, money, number
 from costcmp.render.layout import compact_table
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ def _plans(console: Console, story: RunStory, plans: pd.DataFrame, title: str) -
         ("days", "right"),
         ("GPU-hours", "right"),
         ("cost", "right"),
+        ("likely range", "right"),
         ("notes", "left"),
     ):
         grid.add_column(header, justify=justify, no_wrap=header != "notes")  # type: ignore[arg-type]
@@ -43,6 +44,7 @@ def _plans(console: Console, story: RunStory, plans: pd.DataFrame, title: str) -
             number(row["days"], 1),
             number(row["gpu_hours"]),
             money(row["cost_usd"]),
+            likely_range(row),
             Text(note),
         )
     console.print(grid)
