@@ -112,6 +112,7 @@ def test_two_refreshes_at_once_keep_both_providers(servers: dict[str, str]) -> N
         with run.stdout:
             out = run.stdout.read()
         assert run.wait(60) == 0, reader.text()
+        reader.text()  # the reader thread has closed stderr
         assert "Wrote" in out
     assert refreshed_providers(directory) == {"aws", "azure"}
 

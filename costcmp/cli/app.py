@@ -132,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args_list = list(sys.argv[1:] if argv is None else argv)
     verbose = any(a in ("-v", "--verbose") for a in args_list)
+    previous_handler = _install_interrupt_handler()
     try:
         command = next((a for a in args_list if not a.startswith("-")), None)
         parser = build_parser(command)
@@ -156,8 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"costcmp: error: {error_line(exc)}")
         return 2
     except KeyboardInterrupt:
-        _quiet_second_interrupt()
-        _say("costcmp: interrupted")
+        _say_interrupted()
         return 130
     except BrokenPipeError:
         _silence_stdout()
@@ -178,16 +178,45 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _say(f"costcmp: internal error: {type(exc).__name__}: {exc} (run again with --verbose for the traceback)")
         return 1
+    finally:
+        if argv is not None:  # called in-process (tests, scripts): leave the caller's Ctrl-C alone afterwards
+            _restore_interrupt_handler(previous_handler)
 
 
-def _quiet_second_interrupt() -> None:
-    """After the first Ctrl-C, a second one ends the process at once, quietly, with status 130 (nothing is
-    being written by then: commits are atomic and happen only after fetching)."""
+_interrupted: list[bool] = []
+
+
+def _say_interrupted() -> None:
+    if not _interrupted or _interrupted[-1] is not True:
+        _interrupted.append(True)
+        _say("costcmp: interrupted")
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C: the first raises KeyboardInterrupt (the command stops, nothing is written: commits are
+    atomic); a second one, however soon, ends the process at once, quietly, with status 130."""
+    if _interrupted and _interrupted[0] is False:
+        _say_interrupted()
+        os._exit(130)
+    _interrupted[:] = [False]
+    raise KeyboardInterrupt
+
+
+def _install_interrupt_handler() -> object:
     import signal
     import threading
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+    _interrupted.clear()
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, _on_interrupt)
+
+
+def _restore_interrupt_handler(previous: object) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)  # type: ignore[arg-type]
 
 
 def _flush_stdout() -> None:
