@@ -218,3 +218,20 @@ def test_the_lock_serialises_commits_and_says_it_waits(isolated_env: Path) -> No
     first.join(5)
     second.join(5)
     assert said and said[0].startswith("waiting for another costcmp refresh")
+
+
+def test_an_unreadable_cache_directory_falls_back(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a non-root user a cache directory may be unreadable: one warning, the shipped snapshot (root
+    ignores permissions, so the refusal is played by the file system call)."""
+    commit_rows(isolated_env, 50.0)
+    real = Path.read_text
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> str:
+        if self.parent == isolated_env:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    with pytest.warns(cache.CacheFallbackWarning, match="Permission denied"):
+        snapshot = cache.load_snapshot(isolated_env)
+    assert snapshot.origin == "shipped"
