@@ -200,19 +200,20 @@ def evaluate_rows(
     spot_factor = daly_spot_factor(job_rate, assumptions.checkpoint_minutes / 60, assumptions.restart_minutes / 60)
     hours = compute_hours * spot_factor
     term = take["term"]
-    rate_usd = take["rate_usd"]
-    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        cost = np.maximum(hours, term) * rate_usd * instances
-        term_used = np.where(term > 0, hours / np.where(term > 0, term, 1.0), np.nan)
+    bill = take["rate_usd"] * instances  # USD per hour for the whole cluster
     low, high = A.ERROR_BAND
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        days = hours / 24.0
+        gpu_hours = gpus * hours
+        cost = np.maximum(hours, term) * bill
+        term_used = np.where(term > 0, hours / np.where(term > 0, term, 1.0), np.nan)
         band = {
-            "gpu_hours_low": gpus * hours * low,
-            "gpu_hours_high": gpus * hours * high,
-            "days_low": hours * low / 24.0,
-            "days_high": hours * high / 24.0,
-            "cost_usd_low": np.maximum(hours * low, term) * rate_usd * instances,
-            "cost_usd_high": np.maximum(hours * high, term) * rate_usd * instances,
+            "gpu_hours_low": gpu_hours * low,
+            "gpu_hours_high": gpu_hours * high,
+            "days_low": days * low,
+            "days_high": days * high,
+            "cost_usd_low": np.maximum(hours * low, term) * bill,
+            "cost_usd_high": np.maximum(hours * high, term) * bill,
         }
     return {
         **band,
@@ -229,13 +230,13 @@ def evaluate_rows(
         "spot_overhead": spot_factor - 1.0,
         "interruptions": job_rate * hours,
         "hours": hours,
-        "days": hours / 24.0,
-        "gpu_hours": gpus * hours,
+        "days": days,
+        "gpu_hours": gpu_hours,
         "cost_usd": cost,
-        "commitment_usd": term * rate_usd * instances,
+        "commitment_usd": term * bill,
         "term_used": term_used,
         "usd_per_million_tokens": cost / tokens * 1e6 if tokens else np.full(len(gpus), np.nan),
-        "effective_usd_per_hour": rate_usd * instances,
+        "effective_usd_per_hour": bill,
         "fp8_fallback": take["fp8_fallback"],
     }
 

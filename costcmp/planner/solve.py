@@ -266,10 +266,8 @@ def pareto_front(plans: pd.DataFrame) -> pd.DataFrame:
 def _sort_order(rows: Rows, by_time: bool) -> np.ndarray:
     """Plans that fit first, then by cost and time (time and cost under a budget); missing values last."""
     first, second = ("days", "cost_usd") if by_time else ("cost_usd", "days")
-    a, b = rows[first], rows[second]
-    return np.lexsort(
-        (np.nan_to_num(b, nan=np.inf), np.isnan(b), np.nan_to_num(a, nan=np.inf), np.isnan(a), ~rows["fits"])
-    )
+    # Missing values sort as +inf, i.e. last (a real infinite cost or time does not occur).
+    return np.lexsort((np.nan_to_num(rows[second], nan=np.inf), np.nan_to_num(rows[first], nan=np.inf), ~rows["fits"]))
 
 
 def build_table(offers: pd.DataFrame, rows: Rows, assumptions: Assumptions, *, by_time: bool) -> pd.DataFrame:
