@@ -174,3 +174,28 @@ def test_resource_skus_add_gpu_counts_and_restrictions(retail: FakeRetailPrices,
     assert h100["gpu_count"] == 8 and h100["memory_gb"] == 1900
     assert "restricted for this subscription in eastus (NotAvailableForSubscription)" in h100["detail"]
     assert result.notes == []
+
+
+def test_quirky_items_in_any_order_give_the_same_prices() -> None:
+    """Real answers carry a Cloud Services row sharing the size name, a superseded price with an
+    effectiveEndDate, a newer price beside an older one and a non-primary meter: none of them may win,
+    whatever the order of the items."""
+    import random
+
+    h100 = "Standard_ND96isr_H100_v5"
+    current = retail_item(h100, "eastus", 98.32)
+    older = {**retail_item(h100, "eastus", 90.0), "effectiveStartDate": "2024-01-01T00:00:00Z"}
+    expired = {**retail_item(h100, "eastus", 50.0), "effectiveEndDate": "2026-01-31T23:59:59Z"}
+    cloud = retail_item(h100, "eastus", 10.0, product="Virtual Machines NDsH100v5 Series Cloud Services")
+    secondary = retail_item(h100, "eastus", 80.0, primary=False)
+    items = [current, older, expired, cloud, secondary, *region_items("eastus")]
+    seen = set()
+    for seed in range(8):
+        random.Random(seed).shuffle(items)
+        results = [classify_item(i, "USD", "2026-11-22") for i in items]
+        reasons = [r for r in results if isinstance(r, str)]
+        assert "Cloud Services product (not a VM price)" in reasons
+        assert "expired price (effectiveEndDate passed)" in reasons
+        chosen = choose_prices(r for r in results if not isinstance(r, str))
+        seen.add(chosen[(h100, "on_demand")].hourly)
+    assert seen == {98.32}

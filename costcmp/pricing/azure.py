@@ -90,8 +90,11 @@ class PriceItem:
     effective: str
 
 
-def classify_item(item: dict[str, Any], currency: str = "USD") -> PriceItem | str:
-    """One Retail Prices item -> a PriceItem, or the reason it is left out (a string, counted)."""
+def classify_item(item: dict[str, Any], currency: str = "USD", today: str | None = None) -> PriceItem | str:
+    """One Retail Prices item -> a PriceItem, or the reason it is left out (a string, counted).
+
+    `today` (ISO date) drops items whose `effectiveEndDate` has passed: a stale price next to the
+    current one."""
     try:
         sku = item["armSkuName"]
         meter = f"{item.get('skuName', '')} {item.get('meterName', '')}"
@@ -106,6 +109,11 @@ def classify_item(item: dict[str, Any], currency: str = "USD") -> PriceItem | st
         return "not a GPU size costcmp knows"
     if "Windows" in product or product.endswith(" Win"):
         return "Windows product"
+    if "Cloud Services" in product:  # old Cloud Services rows share the size name (reference §2.2)
+        return "Cloud Services product (not a VM price)"
+    ended = str(item.get("effectiveEndDate") or "")[:10]
+    if ended and today and ended < today:
+        return "expired price (effectiveEndDate passed)"
     if kind == "DevTestConsumption":
         return "DevTest price"
     if "Low Priority" in meter:
@@ -136,12 +144,14 @@ def classify_item(item: dict[str, Any], currency: str = "USD") -> PriceItem | st
 
 
 def choose_prices(items: Iterable[PriceItem]) -> dict[tuple[str, str], PriceItem]:
-    """One price per (size, pricing kind): primary meter regions first, then the lowest price."""
+    """One price per (size, pricing kind), whatever the order of the items: primary meter regions first,
+    then the latest `effectiveStartDate` (a price change supersedes), then the lowest price."""
     best: dict[tuple[str, str], PriceItem] = {}
     for item in items:
         key = (item.sku, item.pricing)
         current = best.get(key)
-        if current is None or (item.primary, -item.hourly) > (current.primary, -current.hourly):
+        rank = (item.primary, item.effective[:10], -item.hourly)
+        if current is None or rank > (current.primary, current.effective[:10], -current.hourly):
             best[key] = item
     return best
 
@@ -295,11 +305,12 @@ class AzureAdapter:
         skipped: Counter[str] = Counter()
         items: list[PriceItem] = []
         pages = 0
+        today = self._now().date().isoformat()
         try:
             for page in self._pages(region):
                 pages += 1
                 for raw in page["Items"]:
-                    result = classify_item(raw, self._currency) if isinstance(raw, dict) else "malformed item"
+                    result = classify_item(raw, self._currency, today) if isinstance(raw, dict) else "malformed item"
                     if isinstance(result, str):
                         skipped[result] += 1
                     else:
