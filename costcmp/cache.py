@@ -44,7 +44,9 @@ LOCK_FILE = ".lock"
 VERSION_PREFIX = "snapshot-"
 #: Committed versions kept besides the current one (a reader may still be reading the previous one).
 KEEP_VERSIONS = 2
-FORMAT_VERSION = 1
+#: 2 added the `spot_interruption` column; format-1 files are still read (the column empty).
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
 STALE_AFTER_DAYS = 30
 CACHE_DIR_ENV = "COSTCMP_CACHE_DIR"
 
@@ -99,8 +101,11 @@ def read_meta(directory: Path) -> dict[str, Any]:
         raise CacheError(f"{path}: not readable JSON ({exc})") from None
     if not isinstance(meta, dict) or not isinstance(meta.get("generated_at"), str):
         raise CacheError(f"{path}: not a costcmp snapshot metadata file (no 'generated_at')")
-    if meta.get("format") != FORMAT_VERSION:
-        raise CacheError(f"{path}: snapshot format {meta.get('format')!r}; this costcmp reads format {FORMAT_VERSION}")
+    if meta.get("format") not in READABLE_FORMATS:
+        raise CacheError(
+            f"{path}: snapshot format {meta.get('format')!r}; this costcmp reads formats "
+            f"{', '.join(map(str, READABLE_FORMATS))}"
+        )
     return meta
 
 
@@ -113,7 +118,7 @@ def read_offers(path: Path, expected_sha256: str | None = None, *, trusted: bool
 
     import pandas as pd
 
-    from costcmp.schema import coerce, read_dtypes
+    from costcmp.schema import SCHEMA_COLUMNS, coerce, read_dtypes
 
     try:
         raw = path.read_bytes()
@@ -124,9 +129,10 @@ def read_offers(path: Path, expected_sha256: str | None = None, *, trusted: bool
         raise CacheError(f"{path}: does not match its {META_FILE} (an interrupted write or a hand edit)")
     if trusted and digest_ok:
         df = pd.read_csv(io.BytesIO(raw), dtype=read_dtypes(), keep_default_na=False, na_values=[""])
-        for name in ("gpu", "detail"):
-            df[name] = df[name].fillna("")
-        return df
+        if list(df.columns) == list(SCHEMA_COLUMNS):
+            for name in ("gpu", "detail", "spot_interruption"):
+                df[name] = df[name].fillna("")
+            return df
     try:
         df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, na_values=[""])
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:

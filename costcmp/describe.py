@@ -138,14 +138,16 @@ def _row_notes(row: Any, workload: Workload, assumptions: Assumptions) -> str:
     elif row.network_derate < 0.95:
         notes.append(f"network-bound: {row.network_derate:.0%} speed at {row.network_gbps:,.0f} Gbps/instance")
     if row.pricing == "spot" and row.interruptions > 0:
+        band = str(getattr(row, "spot_interruption", "") or "")
+        basis = f"band {band}/month" if band else "rate assumed"
         if row.interruptions < 1:
-            notes.append(f"spot: <1 interruption expected, +{row.spot_overhead:.0%} time for checkpoints")
+            notes.append(f"spot ({basis}): <1 interruption expected, +{row.spot_overhead:.0%} time for checkpoints")
         else:
             risky = "risky: " if row.spot_overhead > 0.25 else ""
             every = row.days * 24 / row.interruptions
             count = round(row.interruptions)
             noun = "interruption" if count == 1 else "interruptions"
-            notes.append(f"{risky}~{count:,} {noun} (1 per {every:,.1f} h), +{row.spot_overhead:.0%} time")
+            notes.append(f"{risky}~{count:,} {noun} (1 per {every:,.1f} h; {basis}), +{row.spot_overhead:.0%} time")
     if row.term_used == row.term_used and row.term_used < 1:
         notes.append(f"bills the whole {str(row.pricing)[-2:]} term ({row.term_used:.0%} used)")
     if row.fp8_fallback:

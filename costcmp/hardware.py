@@ -74,6 +74,19 @@ _SPECS: tuple[GPUSpec, ...] = (
             "NVIDIA L40S datasheet (dense figures)."),
     GPUSpec("T4", "NVIDIA", "PCIe 16 GB", 16, 320, NAN, NAN, 8.1, NAN, NAN, 65, NAN, 70, "C2",
             "NVIDIA T4 datasheet (65 TFLOPS mixed-precision FP16; no BF16/TF32)."),
+    GPUSpec("B300", "NVIDIA", "HGX B300 (Blackwell Ultra)", 288, 8000, 1.25, 1.25, 75, 1125, 2250, 2250, 4500, 1100, "C2",
+            "Per-GPU dense figures (HGX B300 sparse totals halved: BF16 36 PF / 8, FP8 72 PF / 8, TF32 18 PF / 8; FP32 75, "
+            "FP64 1.25); 288 GB HBM3e (AWS exposes 275,040 MiB); ~8 TB/s and 1,100 W unconfirmed (one source). "
+            "../shared/reference/spot_and_new_gpus.md §3."),
+    GPUSpec("GB200", "NVIDIA", "GB200 NVL72 (per GPU)", 186, 8000, 40, 40, NAN, 1250, 2500, 2500, 5000, 1200, "U",
+            "Per GPU in GB200 NVL72: rack 720 PF FP8 sparse / 72 -> 5,000 dense, BF16 2,500, 1,200 W; 186 GB usable "
+            "(MLCommons system description; Azure docs 192 GiB); 8 TB/s. FP64 40 and TF32 1,250 unconfirmed; "
+            "FP32 unpublished. ../shared/reference/spot_and_new_gpus.md §3."),
+    GPUSpec("RTX-PRO-6000", "NVIDIA", "RTX PRO 6000 Blackwell Server Edition (PCIe)", 96, 1792, NAN, NAN, 125, NAN, 500,
+            500, 1000, 600, "U",
+            "96 GB GDDR7 (Azure docs; AWS 98,304 MiB), 1,792 GB/s, 600 W, up to 125 TFLOPS FP32 (press coverage of "
+            "GTC 2025). BF16/FP8 dense are the published 4,000 sparse FP4 'AI TOPS' / 8 and / 4: derived, unconfirmed. "
+            "../shared/reference/spot_and_new_gpus.md §3."),
     GPUSpec("MI300X", "AMD", "OAM 192 GB", 192, 5300, 81.7, 163.4, 163.4, 653.7, 1307.4, 1307.4, 2614.9, 750, "C2",
             "AMD Instinct MI300X datasheet (dense; FP32/FP64 163.4 matrix, 81.7 vector)."),
 )
@@ -122,6 +135,17 @@ _ALIASES: dict[str, str] = {
     "b200-sxm": "B200",
     "t4-16gb": "T4",
     "mi300x-192gb": "MI300X",
+    "b300-288gb": "B300",
+    "hgx-b300": "B300",
+    "b300-sxm": "B300",
+    "blackwell-ultra": "B300",
+    "gb200-nvl72": "GB200",
+    "gb200-186gb": "GB200",
+    "rtx-pro-6000-blackwell": "RTX-PRO-6000",
+    "rtx-pro-server-6000": "RTX-PRO-6000",
+    "rtx-pro-6000-bse": "RTX-PRO-6000",
+    "rtx-pro-6000-server": "RTX-PRO-6000",
+    "rtx6000-pro": "RTX-PRO-6000",
     "l40s-48gb": "L40S",
     "l4-24gb": "L4",
     "a10g-24gb": "A10G",

@@ -219,8 +219,24 @@ def _merge(previous: pd.DataFrame, results: list[tuple[RegionOutcome, RegionResu
             if outcome.ok and not outcome.rows:
                 outcome.skipped["no GPU offers returned (previous rows kept)"] += 1
     merged = pd.concat([previous[keep], *fresh], ignore_index=True)
+    merged = _keep_spot_bands(merged, previous)
     merged = merged.sort_values(["provider", "instance_type", "region", "pricing"], kind="stable")
     return merged.reset_index(drop=True)
+
+
+def _keep_spot_bands(merged: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """A fresh spot row without a band (the advisory feed failed or lacks the type) keeps the band the
+    previous snapshot had for the same offer: a failed fetch never erases published bands."""
+    key = ["provider", "region", "instance_type", "pricing"]
+    old = previous.loc[
+        (previous["pricing"] == "spot") & (previous["spot_interruption"] != ""), [*key, "spot_interruption"]
+    ]
+    if old.empty:
+        return merged
+    joined = merged.merge(old.rename(columns={"spot_interruption": "_old_band"}), on=key, how="left")
+    empty = (joined["spot_interruption"].fillna("") == "") & joined["_old_band"].notna()
+    joined.loc[empty, "spot_interruption"] = joined.loc[empty, "_old_band"]
+    return joined.drop(columns="_old_band")
 
 
 def _validate_fresh(results: list[tuple[RegionOutcome, RegionResult | None]]) -> None:

@@ -43,12 +43,21 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "pricing": ("string", "pricing kind: one of PRICING_KINDS"),
     "usd_per_hour": ("float64", "USD per instance-hour (effective hourly over the term for reserved)"),
     "usd_per_gpu_hour": ("float64", "usd_per_hour / gpu_count (NaN for CPU-only offers)"),
+    "spot_interruption": (
+        "string",
+        "spot rows: the provider's published frequency-of-interruption band (one of SPOT_BANDS); empty where "
+        "the provider publishes none",
+    ),
     "as_of": ("string", "ISO date (YYYY-MM-DD) on which the price was read or is known to be current"),
     "source": ("string", "where the price came from (API, or a published file and its date)"),
     "detail": ("string", "free text: how the figure was derived (e.g. lowest of 3 zone spot prices)"),
 }
 SCHEMA_COLUMNS: tuple[str, ...] = tuple(COLUMNS)
 KEY_COLUMNS: tuple[str, ...] = ("provider", "region", "instance_type", "pricing")
+#: AWS Spot Instance Advisor's bands of the share of capacity reclaimed in the trailing month.
+SPOT_BANDS: tuple[str, ...] = ("<5%", "5-10%", "10-15%", "15-20%", ">20%")
+#: Text columns where missing means "none" and is stored as "".
+_EMPTY_AS_BLANK = ("gpu", "detail", "spot_interruption")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -75,6 +84,8 @@ def coerce(df: pd.DataFrame, origin: str, *, first_line: int = 2) -> pd.DataFram
     """
     import pandas as pd
 
+    if "spot_interruption" not in df.columns:  # format-1 files predate the column: no band published
+        df = df.assign(spot_interruption="")
     missing = [c for c in SCHEMA_COLUMNS if c not in df.columns]
     if missing:
         raise SchemaError(origin, f"missing column(s): {', '.join(missing)}")
@@ -83,7 +94,7 @@ def coerce(df: pd.DataFrame, origin: str, *, first_line: int = 2) -> pd.DataFram
     for name, (dtype, _) in COLUMNS.items():
         col = out[name]
         if dtype == "string":
-            out[name] = col.astype("string").fillna("") if name in ("gpu", "detail") else col.astype("string")
+            out[name] = col.astype("string").fillna("") if name in _EMPTY_AS_BLANK else col.astype("string")
             continue
         numeric = pd.to_numeric(col, errors="coerce")
         bad = numeric.isna() & col.notna() & (col.astype("string").str.strip() != "")
@@ -154,6 +165,9 @@ def validate(df: pd.DataFrame, origin: str, *, first_line: int = 2, today: date 
         "must equal usd_per_hour / gpu_count",
     )
     fail(~has_gpu & per_gpu.notna(), "usd_per_gpu_hour", "must be empty on a CPU-only row")
+    band = df["spot_interruption"].astype("string").fillna("")
+    fail(~band.isin(("", *SPOT_BANDS)), "spot_interruption", f"not a band; valid: {', '.join(SPOT_BANDS)}")
+    fail((band != "") & (df["pricing"] != "spot"), "spot_interruption", "a band on a row that is not spot")
     for name in ("vcpus", "memory_gb", "network_gbps"):
         fail(df[name].notna() & (df[name] <= 0), name, "must be > 0 when present")
     as_of = df["as_of"].astype("string")

@@ -95,7 +95,7 @@ def pricing_story(plans: pd.DataFrame) -> list[str]:
         label = row["pricing"].replace("_", " ") + (" (estimate)" if row["estimate"] else "")
         lines.append(
             f"{label}: ${row['cost_usd']:,.0f} ({change:+.0%}), {row['days']:.1f} days"
-            + (f"; {notes.removeprefix('spot: ')}" if notes else "")
+            + (f"; {notes}" if notes else "")
             + "."
         )
     if not (same["pricing"] == "spot").any():

@@ -41,6 +41,7 @@ def build(facts: Path = FACTS) -> tuple[pd.DataFrame, dict]:
         raise SystemExit(
             f"prices.csv names instance types missing from instances.csv: {sorted(set(orphans['instance_type']))}"
         )
+    merged["spot_interruption"] = _spot_bands(facts, merged, sources)
     merged["as_of"] = merged["source_key"].map(lambda k: sources[k]["as_of"])
     merged["source"] = merged["source_key"].map(lambda k: sources[k]["source"])
     merged["detail"] = merged["detail"].fillna("")
@@ -64,6 +65,21 @@ def build(facts: Path = FACTS) -> tuple[pd.DataFrame, dict]:
         },
     }
     return offers, meta
+
+
+def _spot_bands(facts: Path, merged: pd.DataFrame, sources: dict) -> pd.Series:
+    """The published interruption band of each spot row (snapshot_facts/spot_bands.csv), "" elsewhere."""
+    path = facts / "spot_bands.csv"
+    if not path.exists():
+        return pd.Series("", index=merged.index)
+    bands = pd.read_csv(path, keep_default_na=False)
+    unknown = set(bands["source_key"]) - set(sources)
+    if unknown:
+        raise SystemExit(f"spot_bands.csv names unknown source keys: {sorted(unknown)}")
+    key = ["provider", "region", "instance_type"]
+    joined = merged[key].merge(bands[[*key, "band"]], on=key, how="left", validate="many_to_one")
+    band = joined["band"].fillna("").where(merged["pricing"].to_numpy() == "spot", "")
+    return pd.Series(band.to_numpy(), index=merged.index)
 
 
 def main(argv: list[str] | None = None) -> int:

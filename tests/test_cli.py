@@ -105,7 +105,7 @@ def test_gpus_command_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "H100-NVL" in out and "dense" in out
     code, out, _ = run(capsys, "gpus", "--format", "csv")
     df = pd.read_csv(io.StringIO(out))
-    assert code == 0 and len(df) == 13 and df.set_index("name").loc["H100", "bf16_tflops"] == pytest.approx(989.4)
+    assert code == 0 and len(df) == 16 and df.set_index("name").loc["H100", "bf16_tflops"] == pytest.approx(989.4)
 
 
 def test_every_command_and_option_has_help_text(capsys: pytest.CaptureFixture[str]) -> None:

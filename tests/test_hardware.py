@@ -58,6 +58,9 @@ def test_every_canonical_gpu_has_a_spec() -> None:
         "L40S",
         "T4",
         "MI300X",
+        "B300",
+        "GB200",
+        "RTX-PRO-6000",
     }
     for spec in SPECS.values():
         assert spec.memory_gb > 0 and spec.memory_bandwidth_gbs > 0 and spec.tdp_watts > 0
@@ -81,3 +84,18 @@ def test_gpu_specs_frame() -> None:
     df = gpu_specs()
     assert list(df["name"]) == list(CANONICAL_GPUS)
     assert {"memory_gb", "fp64_tflops", "fp8_tflops", "half_precision_tflops", "source"} <= set(df.columns)
+
+
+@pytest.mark.parametrize(
+    ("alias", "name"),
+    [
+        ("nvidia-b300", "B300"),
+        ("GB200", "GB200"),
+        ("rtx-pro-server-6000", "RTX-PRO-6000"),
+        ("RTX PRO 6000 BSE", "RTX-PRO-6000"),
+    ],
+)
+def test_newest_gpus_resolve(alias: str, name: str) -> None:
+    assert resolve_gpu(alias) == name
+    spec = gpu_spec(alias)
+    assert spec.memory_gb > 0 and spec.half_precision_tflops > 0 and spec.source

@@ -29,6 +29,7 @@ GENERATION: dict[str, str] = {
     "A100": "ampere", "A100-80GB": "ampere", "A10G": "ampere-pcie",
     "H100": "hopper", "H100-NVL": "hopper", "H200": "hopper",
     "L4": "ada", "L40S": "ada", "B200": "blackwell", "MI300X": "cdna3",
+    "B300": "blackwell", "GB200": "blackwell", "RTX-PRO-6000": "blackwell-pcie",
 }
 #: Steady-state MFU (of the dense BF16/FP16 peak) as a function of the model's hidden size d:
 #:     MFU(d) = wide x d / (d + half)
@@ -55,6 +56,7 @@ MFU_CURVES: dict[str, tuple[float, float, str]] = {
     "blackwell": (0.40, 4000.0, "uncalibrated: no published BF16 training run; Hopper's curve, less mature software"),
     "cdna3": (0.35, 3000.0, "uncalibrated: no published large run; Hopper's shape, public MI300X reports near 30%"),
     "ampere-pcie": (0.30, 500.0, "uncalibrated: inference-class PCIe GPU (A10G)"),
+    "blackwell-pcie": (0.30, 500.0, "uncalibrated: workstation-class PCIe GPU (RTX PRO 6000)"),
     "ada": (0.30, 500.0, "uncalibrated: inference-class PCIe GPUs (L4, L40S)"),
     "turing": (0.25, 500.0, "uncalibrated: inference-class PCIe GPU (T4)"),
 }
@@ -89,6 +91,11 @@ NETWORK_EFFICIENCY = 0.8
 HOP_LATENCY_S = 14e-6
 CALL_LATENCY_S = 8.4e-6
 
+#: Spot offers that carry a published band (AWS Spot Instance Advisor: the share of capacity reclaimed in
+#: the trailing month) are planned at that band's rate, per instance-month: the middle of the band, and
+#: for ">20%", which has no upper edge, its lower edge (a floor). An instance-month is 730 hours.
+SPOT_BAND_MONTHLY: dict[str, float] = {"<5%": 0.025, "5-10%": 0.075, "10-15%": 0.125, "15-20%": 0.175, ">20%": 0.20}
+HOURS_PER_MONTH = 730.0
 #: Spot interruptions per instance-hour default to each provider's registry figure
 #: (`costcmp.pricing.registry`, with its source); `Assumptions.interruptions_per_hour` overrides it.
 CHECKPOINT_MINUTES = 5.0

@@ -91,12 +91,18 @@ def mfu_for(gpus: pd.Series, assumptions: Assumptions, workload: Workload | None
     return gpus.map(curve).to_numpy(dtype="float64")
 
 
-def spot_rates(providers: pd.Series, assumptions: Assumptions) -> np.ndarray:
-    """Spot interruptions per instance-hour per offer: the user's figure, else the provider's default."""
+def spot_rates(providers: pd.Series, assumptions: Assumptions, bands: pd.Series | None = None) -> np.ndarray:
+    """Spot interruptions per instance-hour per offer: the user's figure, else the offer's published band
+    (assumptions.SPOT_BAND_MONTHLY), else the provider's registry default."""
     if assumptions.interruptions_per_hour is not None:
         return np.full(len(providers), assumptions.interruptions_per_hour)
     defaults = {name: spec.spot_interruptions_per_instance_hour for name, spec in REGISTRY.items()}
-    return providers.astype("object").map(defaults).to_numpy(dtype="float64")
+    rates = providers.astype("object").map(defaults).to_numpy(dtype="float64")
+    if bands is not None:
+        by_band = {band: monthly / A.HOURS_PER_MONTH for band, monthly in A.SPOT_BAND_MONTHLY.items()}
+        banded = bands.astype("object").map(by_band).to_numpy(dtype="float64")
+        rates = np.where(np.isnan(banded), rates, banded)
+    return rates
 
 
 def daly_spot_factor(rate_per_hour: np.ndarray, checkpoint_h: float, restart_h: float) -> np.ndarray:
@@ -137,7 +143,11 @@ def offer_figures(
         "fp8_fallback": (peak == half) if assumptions.precision == "fp8" else np.zeros(len(offers), bool),
         "mfu": mfu_for(offers["gpu"].astype("object"), assumptions, workload),
         "rate_usd": offers["usd_per_hour"].to_numpy(dtype="float64") * (1 - assumptions.discount),
-        "spot_rate": np.where(pricing == "spot", np.nan_to_num(spot_rates(offers["provider"], assumptions)), 0.0),
+        "spot_rate": np.where(
+            pricing == "spot",
+            np.nan_to_num(spot_rates(offers["provider"], assumptions, offers.get("spot_interruption"))),
+            0.0,
+        ),
         "term": term,
     }
 

@@ -59,6 +59,7 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "pipeline_stages",
     "network_gbps",
     "gpu_count",
+    "spot_interruption",
     "as_of",
     "source",
 )
@@ -71,10 +72,11 @@ _OFFER_COLUMNS = (
     "pricing",
     "network_gbps",
     "gpu_count",
+    "spot_interruption",
     "as_of",
     "source",
 )
-_CATEGORICAL = ("provider", "region", "instance_type", "gpu", "pricing", "as_of", "source")
+_CATEGORICAL = ("provider", "region", "instance_type", "gpu", "pricing", "spot_interruption", "as_of", "source")
 _OFFER_FIELDS = (
     "provider",
     "region",
@@ -85,6 +87,7 @@ _OFFER_FIELDS = (
     "network_gbps",
     "pricing",
     "usd_per_hour",
+    "spot_interruption",
     "as_of",
     "source",
 )

@@ -26,6 +26,7 @@ from costcmp.pricing.aws_parse import (
     latest_spot_by_zone,
     parse_price_item,
 )
+from costcmp.pricing.aws_spot_advisor import SpotAdvisor
 
 PRICING_ENDPOINT_REGION = "us-east-1"  # the Price List API is served from us-east-1, eu-central-1, ap-south-1
 PRICE_LIST_FILTERS = {
@@ -81,8 +82,10 @@ class AwsAdapter:
         max_retries: int = MAX_RETRIES,
         now: Callable[[], datetime] | None = None,
         overlap_ec2_calls: bool = True,
+        spot_advisor: SpotAdvisor | None = None,
     ) -> None:
         self._factory = client_factory
+        self._spot_advisor = spot_advisor
         self._regions = regions
         self._sleep = sleep or time.sleep
         self._max_retries = max_retries
@@ -137,7 +140,11 @@ class AwsAdapter:
         def factory(service: str, region: str) -> Any:
             return session.client(service, region_name=region, config=config)
 
-        adapter = cls(factory, regions=regions, sleep=sleep)
+        import requests
+
+        feed = requests.Session()
+        feed.headers["User-Agent"] = "costcmp"
+        adapter = cls(factory, regions=regions, sleep=sleep, spot_advisor=SpotAdvisor(feed))
         adapter.warm_up()
         return adapter
 
@@ -255,7 +262,13 @@ class AwsAdapter:
             code = _error_code(exc)
             raise RegionFetchError(f"{code or type(exc).__name__}: {one_line(exc, 300)}") from None
         rows = build_rows(region, products, facts, spot, self._now().date().isoformat(), skipped)
+        bands = self._spot_advisor.bands() if self._spot_advisor else {}
+        notes = [self._spot_advisor.error] if self._spot_advisor and self._spot_advisor.error else []
         for row in rows:
             row["usd_per_gpu_hour"] = row["usd_per_hour"] / row["gpu_count"]
+            if row["pricing"] == "spot":
+                row["spot_interruption"] = bands.get((region, row["instance_type"]), "")
         # Schema-shaped; the refresh validates every region's rows in one pass where they enter the cache.
-        return RegionResult(rows=pd.DataFrame(rows, columns=list(SCHEMA_COLUMNS)), pages=pages, skipped=skipped)
+        return RegionResult(
+            rows=pd.DataFrame(rows, columns=list(SCHEMA_COLUMNS)), pages=pages, skipped=skipped, notes=notes
+        )

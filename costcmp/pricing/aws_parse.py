@@ -34,6 +34,8 @@ GPU_BY_NAME_AND_MEMORY: dict[tuple[str, int], str] = {
     ("h100", 81920): "H100",
     ("h200", 144384): "H200",
     ("b200", 183359): "B200",
+    ("b300", 275040): "B300",  # p6-b300 (Karpenter instance-types table, 2026-07)
+    ("rtx-pro-server-6000", 98304): "RTX-PRO-6000",  # g7e
     ("t4", 16384): "T4",
     ("a10g", 22888): "A10G",
     ("l4", 22888): "L4",
@@ -44,6 +46,7 @@ GPU_BY_NAME_AND_MEMORY: dict[tuple[str, int], str] = {
 GPU_BY_FAMILY: dict[str, str] = {
     "p3": "V100", "p3dn": "V100-32GB", "p4d": "A100", "p4de": "A100-80GB", "p5": "H100", "p5e": "H200",
     "p5en": "H200", "p6-b200": "B200", "g4dn": "T4", "g5": "A10G", "g6": "L4", "g6e": "L40S",
+    "p6-b300": "B300", "p6e-gb200": "GB200", "g7e": "RTX-PRO-6000",
 }  # fmt: skip
 
 
