@@ -26,6 +26,7 @@ import requests
 
 from costcmp.errors import RegionFetchError
 from costcmp.pricing.adapter import MAX_RETRIES, PageCallback, RegionResult, backoff_seconds, one_line
+from costcmp.pricing.registry import REGISTRY
 
 log = logging.getLogger(__name__)
 PRICES_URL = "https://prices.azure.com/api/retail/prices"
@@ -68,6 +69,35 @@ GPU_SIZES: dict[str, SizeFacts] = {
     "Standard_ND96isr_H100_v5": SizeFacts("H100", 8, 80, 96, 1900, 3200),
     "Standard_ND96isr_H200_v5": SizeFacts("H200", 8, 141, 96, None, 3200),
     "Standard_ND96isr_MI300X_v5": SizeFacts("MI300X", 8, 192, 96, None, 3200),
+    # Added 2026-12 from the sizes Azure/karpenter-provider-azure's pricing table (@352646f5, 2026-06-18) prices,
+    # facts from MicrosoftDocs/azure-compute-docs size pages; variants missing from the docs (ND96is, ...isf,
+    # flex, noIB) take their documented sibling's GPUs, with no InfiniBand figure (scripts/snapshot_facts).
+    "Standard_ND96asr_A100_v4": SizeFacts("A100", 8, 40, 96, None, None),
+    "Standard_NC48ads_A100_v4": SizeFacts("A100-80GB", 2, 80, 48, 440, None),
+    "Standard_ND96ams_A100_v4": SizeFacts("A100-80GB", 8, 80, 96, None, None),
+    "Standard_ND128isr_NDR_GB200_v6": SizeFacts("GB200", 4, 192, 128, 900, 1600),
+    "Standard_ND128isrf_NDR_GB200_v6": SizeFacts("GB200", 4, 192, 128, None, None),
+    "Standard_ND96is_H100_v5": SizeFacts("H100", 8, 80, 96, None, None),
+    "Standard_ND96is_flex_H100_v5": SizeFacts("H100", 8, 80, 96, None, None),
+    "Standard_ND96is_noIB_H100_v5": SizeFacts("H100", 8, 80, 96, None, None),
+    "Standard_ND96isf_H100_v5": SizeFacts("H100", 8, 80, 96, None, None),
+    "Standard_ND96isrf_H100_v5": SizeFacts("H100", 8, 80, 96, None, None),
+    "Standard_NCC40ads_H100_v5": SizeFacts("H100-NVL", 1, 94, 40, 320, None),
+    "Standard_ND96is_MI300X_v5": SizeFacts("MI300X", 8, 192, 96, None, None),
+    "Standard_NC128ds_xl_RTXPRO6000BSE_v6": SizeFacts("RTX-PRO-6000", 1, 96, 128, 512, None),
+    "Standard_NC128lds_xl_RTXPRO6000BSE_v6": SizeFacts("RTX-PRO-6000", 1, 96, 128, 256, None),
+    "Standard_NC144ds_xl_RTXPRO6000BSE_v6": SizeFacts("RTX-PRO-6000", 1, 96, 144, None, None),
+    "Standard_NC144lds_xl_RTXPRO6000BSE_v6": SizeFacts("RTX-PRO-6000", 1, 96, 144, None, None),
+    "Standard_NC256ds_xl_RTXPRO6000BSE_v6": SizeFacts("RTX-PRO-6000", 2, 96, 256, 1024, None),
+    "Standard_NC256lds_xl_RTXPRO6000BSE_v6": SizeFacts("RTX-PRO-6000", 2, 96, 256, 512, None),
+    "Standard_NC288ds_xl_RTXPRO6000BSE_v6": SizeFacts("RTX-PRO-6000", 2, 96, 288, None, None),
+    "Standard_NC288lds_xl_RTXPRO6000BSE_v6": SizeFacts("RTX-PRO-6000", 2, 96, 288, None, None),
+    "Standard_NC320ds_xl_RTXPRO6000BSE_v6": SizeFacts("RTX-PRO-6000", 2, 96, 320, 1280, None),
+    "Standard_NC320lds_xl_RTXPRO6000BSE_v6": SizeFacts("RTX-PRO-6000", 2, 96, 320, 640, None),
+    "Standard_NC16as_T4_v3": SizeFacts("T4", 1, 16, 16, 110, None),
+    "Standard_NC8as_T4_v3": SizeFacts("T4", 1, 16, 8, 56, None),
+    "Standard_NC12s_v3": SizeFacts("V100", 2, 16, 12, 224, None),
+    "Standard_NC24rs_v3": SizeFacts("V100", 4, 16, 24, 448, None),
 }
 # fmt: on
 
@@ -253,7 +283,7 @@ class AzureAdapter:
 
     def default_regions(self) -> list[str]:
         """The regions costcmp tracks for Azure GPUs (the Retail Prices API has no region list)."""
-        return list(self._regions or DEFAULT_REGIONS)
+        return list(self._regions or REGISTRY["azure"].regions)
 
     def _get(self, url: str, params: dict[str, str] | None) -> dict[str, Any]:
         """One page, retrying 429 (honouring Retry-After), 5xx and dropped connections with backoff."""
@@ -364,17 +394,3 @@ class AzureAdapter:
         return RegionResult(
             rows=pd.DataFrame(rows, columns=list(SCHEMA_COLUMNS)), pages=pages, skipped=skipped, notes=notes
         )
-
-
-#: Regions costcmp tracks by default (those of the shipped snapshot); `--region` asks for any other.
-DEFAULT_REGIONS = [
-    "eastus",
-    "eastus2",
-    "westus2",
-    "westus3",
-    "southcentralus",
-    "westeurope",
-    "swedencentral",
-    "uksouth",
-    "japaneast",
-]
