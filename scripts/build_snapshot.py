@@ -58,7 +58,11 @@ def build(facts: Path = FACTS) -> tuple[pd.DataFrame, dict]:
                 "as_of_oldest": str(group["as_of"].min()),
                 "as_of_newest": str(group["as_of"].max()),
                 "sources": {
-                    key: sources[key] for key in sorted(set(prices.loc[prices["provider"] == provider, "source_key"]))
+                    key: sources[key]
+                    for key in sorted(
+                        set(prices.loc[prices["provider"] == provider, "source_key"])
+                        | _band_sources(facts, str(provider))
+                    )
                 },
             }
             for provider, group in offers.groupby("provider")
@@ -80,6 +84,14 @@ def _spot_bands(facts: Path, merged: pd.DataFrame, sources: dict) -> pd.Series:
     joined = merged[key].merge(bands[[*key, "band"]], on=key, how="left", validate="many_to_one")
     band = joined["band"].fillna("").where(merged["pricing"].to_numpy() == "spot", "")
     return pd.Series(band.to_numpy(), index=merged.index)
+
+
+def _band_sources(facts: Path, provider: str) -> set[str]:
+    path = facts / "spot_bands.csv"
+    if not path.exists():
+        return set()
+    bands = pd.read_csv(path, keep_default_na=False)
+    return set(bands.loc[bands["provider"] == provider, "source_key"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -300,7 +300,7 @@ def test_bad_output_targets(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
         ["plan", "--model", "llama2-7b", "--gpu", "B200", "--provider", "azure", "--gpus", "8"],
         ["cluster", "--gpu", "B200", "--gpus", "8", "--provider", "azure"],
         ["report", "--model", "llama2-7b", "--gpu", "B200", "--provider", "azure"],
-        ["prices", "--cpu", "--provider", "aws", "--region", "us-west-2"],
+        ["prices", "--gpu", "B300", "--provider", "azure"],
     ],
 )
 def test_empty_results_are_a_line_and_exit_0(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:

@@ -110,12 +110,16 @@ def test_interrupted_write_leaves_the_old_cache(isolated_env: Path, monkeypatch:
     assert cache.load_snapshot(isolated_env).offers.loc[0, "usd_per_hour"] == 50.0
 
 
-def test_staleness_warnings_per_provider(shipped_offers: pd.DataFrame) -> None:
-    ages = cache.provider_ages(shipped_offers, today=date(2026, 8, 1))
-    assert ages["azure"][1] == "2026-06-18" and ages["azure"][2] == 44
-    warnings = cache.staleness_warnings(shipped_offers, today=date(2026, 8, 1))
-    assert len(warnings) == 1 and warnings[0].startswith("azure prices are 44 days old")
-    assert cache.staleness_warnings(shipped_offers, today=date(2026, 7, 10)) == []
+def test_staleness_warnings_per_provider() -> None:
+    """Relative to the data, never to the calendar: holds for any snapshot."""
+    from datetime import timedelta
+
+    offers = pd.DataFrame({"provider": ["aws", "aws", "azure"], "as_of": ["2026-01-01", "2026-06-01", "2026-07-01"]})
+    ages = cache.provider_ages(offers, today=date(2026, 7, 15))
+    assert ages["aws"] == ("2026-01-01", "2026-06-01", 44) and ages["azure"][2] == 14
+    warnings = cache.staleness_warnings(offers, today=date(2026, 7, 15))
+    assert warnings == ["aws prices are 44 days old (newest 2026-06-01); run `costcmp refresh --provider aws`"]
+    assert cache.staleness_warnings(offers, today=date(2026, 6, 1) + timedelta(days=cache.STALE_AFTER_DAYS)) == []
 
 
 def commit_rows(directory: Path, price: float) -> list[str]:

@@ -54,11 +54,35 @@ def test_issue_example_writes_csv_file(capsys: pytest.CaptureFixture[str], tmp_p
     assert df["usd_per_gpu_hour"].is_monotonic_increasing and len(df) >= 4
 
 
-def test_prices_table_shows_age_and_stale_warning(capsys: pytest.CaptureFixture[str]) -> None:
+def test_prices_table_shows_age_and_stale_warning(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warning depends on the data's age relative to today: played at a fixed distance either side,
+    so the test holds however fresh the shipped snapshot is."""
+    import datetime
+
+    from costcmp import cache
+
+    newest = max(cache.load_directory(cache.shipped_dir(), "shipped").offers["as_of"])
+
+    def today_is(days_after: int) -> None:
+        day = datetime.date.fromisoformat(newest) + datetime.timedelta(days=days_after)
+
+        class Fixed(datetime.date):
+            @classmethod
+            def today(cls) -> datetime.date:
+                return day
+
+        monkeypatch.setattr(cache, "date", Fixed)
+
+    today_is(cache.STALE_AFTER_DAYS + 5)
     code, out, err = run(capsys, "prices", "--gpu", "H200", "--limit", "5")
     assert code == 0
     assert "GPU instance prices (5 offers" in out and "Prices as of:" in out and "★" in out
     assert "days old" in err and "costcmp refresh" in err
+    today_is(0)
+    code, out, err = run(capsys, "prices", "--gpu", "H200", "--provider", "aws", "--region", "us-east-1")
+    assert code == 0 and "days old" not in err
 
 
 def test_prices_json(capsys: pytest.CaptureFixture[str]) -> None:

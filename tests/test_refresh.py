@@ -57,11 +57,17 @@ def test_refresh_fills_the_user_cache_and_prices_show_it(
     assert cache.load_snapshot().origin == "user"
     untouched = shipped[~shipped["region"].isin(["us-east-1", "eu-west-1"]) | (shipped["provider"] != "aws")]
     cpu_rows = shipped[
-        (shipped["provider"] == "aws") & (shipped["region"] == "us-east-1") & (shipped["gpu_count"] == 0)
+        (shipped["provider"] == "aws")
+        & shipped["region"].isin(["us-east-1", "eu-west-1"])
+        & (shipped["gpu_count"] == 0)
     ]
-    assert len(cpu_rows) == 3  # c6i, c7i, c7a: the GPU-only refresh leaves them for `cluster`
+    assert len(cpu_rows) == 6  # c6i, c7i, c7a in both regions: the GPU-only refresh leaves them for `cluster`
     assert len(after) == len(untouched) + 12 + len(cpu_rows)  # every other row is still there
-    kept = after[after["instance_type"].isin(cpu_rows["instance_type"])]
+    kept = after[
+        after.set_index(["provider", "region", "instance_type"]).index.isin(
+            cpu_rows.set_index(["provider", "region", "instance_type"]).index
+        )
+    ]
     assert sorted(kept["usd_per_hour"]) == sorted(cpu_rows["usd_per_hour"])
     for path in isolated_env.rglob("*"):
         if path.is_file():

@@ -9,6 +9,9 @@ from costcmp.cli import options
 from costcmp.cli.app import data_lines, emit, load, note, warn
 from costcmp.errors import ConflictingParametersError
 
+#: Rows a terminal table shows when --limit is not given; CSV and JSON always carry every row.
+TABLE_ROWS = 40
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -83,17 +86,25 @@ def run_prices(args: argparse.Namespace) -> int:
     if rows.empty:
         note("No offers match these filters (try fewer filters, or `costcmp prices` for all).")
         return 0
+    table_rows = rows if args.limit is not None or args.fmt != "table" else rows.head(TABLE_ROWS)
 
     def draw(console: Console) -> None:
         from costcmp.render import offer_tables
         from costcmp.render.formatting import count
         from costcmp.render.layout import footer
 
-        title = f"{'CPU' if args.cpu else 'GPU'} instance prices ({count(len(rows), 'offer')}, USD)"
+        shown = (
+            f"{len(table_rows):,} of {count(len(rows), 'offer')}"
+            if len(table_rows) < len(rows)
+            else count(len(rows), "offer")
+        )
+        title = f"{'CPU' if args.cpu else 'GPU'} instance prices ({shown}, USD)"
         if args.cpu:
-            offer_tables.cpu_offers_table(console, rows, title=title)
+            offer_tables.cpu_offers_table(console, table_rows, title=title)
         else:
-            offer_tables.offers_table(console, rows, title=title)
+            offer_tables.offers_table(console, table_rows, title=title)
+        if len(table_rows) < len(rows):
+            footer(console, [f"({len(rows) - len(table_rows):,} more offers: --limit N shows more, --format csv all.)"])
         footer(console, data_lines(snapshot, rows))
 
     emit(rows, args.fmt, args.output, draw)

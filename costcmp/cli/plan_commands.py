@@ -126,18 +126,27 @@ def run_plan(args: argparse.Namespace) -> int:
     if plans.empty:
         note(f"No plans: {plans.attrs.get('empty_reason', 'no offer matches these filters')}.")
         return 0
-    shown = with_notes(_with_extremes(plans, args.limit))
+    limit = args.limit if args.limit is not None or args.fmt != "table" else TABLE_ROWS
+    shown = with_notes(_with_extremes(plans, limit))
     used = snapshot.offers[snapshot.offers["gpu"].isin(set(plans["gpu"].astype("object")))]
     lines = [*summary_lines(plans), *data_lines(snapshot, used)]
     title = f"Training plans ({len(shown)} of {len(plans)}, USD)"
 
     def draw(console: Console) -> None:
+        from costcmp.render.layout import message
         from costcmp.render.plan_table import plan_table
 
         plan_table(console, shown, lines, title=title)
+        if len(shown) < len(plans):
+            message(console, f"({len(plans) - len(shown):,} more plans: --limit N shows more, --format csv all.)")
 
     emit(shown, args.fmt, args.output, draw)
     return 0
+
+
+#: Rows a terminal table shows when --limit is not given (plus the cheapest and fastest, if cut off);
+#: CSV and JSON always carry every row.
+TABLE_ROWS = 20
 
 
 def _with_extremes(plans: pd.DataFrame, limit: int | None) -> pd.DataFrame:

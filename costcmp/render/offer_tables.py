@@ -30,6 +30,7 @@ _OFFER_COLUMNS: tuple[Column, ...] = (
     ("$/hour", "right", 0, lambda r: usd(r["usd_per_hour"])),
     ("$/GPU-h", "right", 0, lambda r: usd(r["usd_per_gpu_hour"])),
     ("$/PFLOP-h", "right", 1, lambda r: usd(r.get("usd_per_pflop_hour"))),
+    ("interrupts", "left", 1, lambda r: r.get("spot_interruption") or ""),
     ("as of", "left", 4, lambda r: r["as_of"]),
 )
 
@@ -55,7 +56,12 @@ def offers_table(console: Console, offers: pd.DataFrame, *, title: str | None = 
     if len(offers):
         console.print(
             f"{CHEAPEST_MARK} cheapest $/GPU-hour for that GPU.  Gbps: scale-out network per instance.  "
-            "$/PFLOP-h: USD per hour of dense 16-bit (BF16, else FP16) peak PFLOP/s.",
+            "$/PFLOP-h: USD per hour of dense 16-bit (BF16, else FP16) peak PFLOP/s."
+            + (
+                "  interrupts: spot capacity reclaimed last month (AWS Spot Instance Advisor band)."
+                if "spot_interruption" in offers and (offers["spot_interruption"].fillna("") != "").any()
+                else ""
+            ),
             style="dim",
         )
 
@@ -81,6 +87,8 @@ def _priced_table(
     """Rows in `columns`, dropping low-priority columns to fit the terminal; `best` = (group column,
     price column, header): the cheapest row of each group is marked and bold."""
     group, price, best_header = best
+    if "spot_interruption" not in offers or not (offers["spot_interruption"].fillna("") != "").any():
+        columns = tuple(c for c in columns if c[0] != "interrupts")  # no published band in these rows
     cheapest = set(offers.groupby(group, observed=True)[price].idxmin().dropna()) if len(offers) else set()
     rows = [
         (index, [cell_text(show(row)) for _, _, _, show in columns])
