@@ -165,6 +165,7 @@ def main() -> None:
         AWS_EC2_METADATA_DISABLED="true",
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        COSTCMP_AWS_SPOT_ADVISOR_URL="http://127.0.0.1:9/spot-advisor-data.json",  # loopback only
     )
     os.environ.pop("AZURE_SUBSCRIPTION_ID", None)
     context = multiprocessing.get_context("spawn")

@@ -26,6 +26,8 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NO_COLOR", "1")
     user_cache = tmp_path / "user-cache"
     monkeypatch.setenv("COSTCMP_CACHE_DIR", str(user_cache))
+    # The Spot Advisor feed is public: point it at a closed loopback port (tests that need it serve it).
+    monkeypatch.setenv("COSTCMP_AWS_SPOT_ADVISOR_URL", "http://127.0.0.1:9/spot-advisor-data.json")
     # Credential lookups must never leave the machine (IMDS, shared config files, Azure identity).
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")

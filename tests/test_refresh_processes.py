@@ -39,6 +39,7 @@ def servers(httpserver: HTTPServer, tmp_path: Path) -> Iterator[dict[str, str]]:
             "AWS_ENDPOINT_URL_EC2": aws.url,
             "COSTCMP_AZURE_PRICES_URL": retail.base_url,
             "COSTCMP_CACHE_DIR": str(tmp_path / "cache"),
+            "COSTCMP_AWS_SPOT_ADVISOR_URL": "http://127.0.0.1:9/spot-advisor-data.json",
             "NO_COLOR": "1",
         }
         yield env
