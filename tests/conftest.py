@@ -13,7 +13,7 @@ from rich.console import Console
 
 from costcmp import cache
 
-_PREFIXES = ("COSTCMP_", "AWS_", "AZURE_")
+_PREFIXES = ("COSTCMP_", "AWS_", "AZURE_", "GOOGLE_", "CLOUDSDK_", "GCE_")
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +34,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    # Google ADC: no metadata-server probe, no developer gcloud config (NO_GCE_CHECK is read lowercase).
+    monkeypatch.setenv("NO_GCE_CHECK", "true")
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "gcloud-config"))
     return user_cache
 
 

@@ -39,7 +39,7 @@ UNKNOWN_NAMES = [
     ([*PLAN_N, "--precision", "fp4"], "--precision must be bf16 or fp8"),
     (["cluster", "--cluster-preset", "summit"], "unknown cluster preset 'summit'"),
     (["cluster", "--gpu", "H900", "--gpus", "8"], "unknown GPU 'H900'"),
-    ([*CLUSTER, "--provider", "gcp"], "unknown provider"),
+    ([*CLUSTER, "--provider", "oracle"], "unknown provider"),
     ([*CLUSTER, "--pricing", "reserved"], "unknown pricing kind"),
     ([*REPORT, "--gpus", "64", "--provider", "ibm"], "unknown provider"),
     (["report", "--model", "nope", "--gpu", "H100"], "unknown model preset"),

@@ -26,7 +26,7 @@ def test_prices_csv_has_schema_then_derived_columns(capsys: pytest.CaptureFixtur
     assert code == 0
     df = pd.read_csv(io.StringIO(out))
     assert list(df.columns) == list(SCHEMA_COLUMNS) + list(DERIVED_COLUMNS)
-    assert set(df["provider"]) == {"aws", "azure"} and set(df["gpu"]) == {"H100"}
+    assert set(df["provider"]) == {"aws", "azure", "gcp"} and set(df["gpu"]) == {"H100"}
     assert df["usd_per_gpu_hour"].is_monotonic_increasing
 
 

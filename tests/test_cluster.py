@@ -266,5 +266,5 @@ def test_price_cluster_is_the_library_entry_point(shipped_offers: pd.DataFrame) 
         gpu="H100", gpus=64, pricing="reserved_1y", offers=shipped_offers, commit_discounts={"reserved_1y": 0.3}
     )
     assert set(reserved["pricing"]) == {"reserved_1y"} and reserved.attrs["missing_pricing"] == []
-    empty = costcmp.price_cluster(gpu="H100", gpus=8, pricing="reserved_3y", offers=shipped_offers)
+    empty = costcmp.price_cluster(gpu="H100", gpus=8, provider="aws", pricing="reserved_3y", offers=shipped_offers)
     assert empty.empty and empty.attrs["missing_pricing"] == ["reserved_3y"]

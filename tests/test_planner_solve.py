@@ -18,7 +18,7 @@ def test_plan_columns_and_order(shipped_offers: pd.DataFrame) -> None:
     priced = fitting["cost_usd"].notna().to_numpy()
     assert fitting["cost_usd"][priced].is_monotonic_increasing
     assert list(priced) == sorted(priced, reverse=True)  # unknown cost (network not published) sorts last
-    assert set(result["gpus"]) == {256, 1024} and set(result["provider"]) == {"aws", "azure"}
+    assert set(result["gpus"]) == {256, 1024} and set(result["provider"]) == {"aws", "azure", "gcp"}
     assert costcmp.plan is plan
 
 

@@ -111,8 +111,8 @@ def test_no_credentials_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, capsy
 def test_unknown_profile_and_provider(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "refresh", "--provider", "aws", "--aws-profile", "nope")
     assert code == 2 and "profile 'nope' not found" in err
-    code, _, err = run(capsys, "refresh", "--provider", "gcp")
-    assert code == 2 and "unknown provider 'gcp'" in err
+    code, _, err = run(capsys, "refresh", "--provider", "oracle")
+    assert code == 2 and "unknown provider 'oracle'" in err
 
 
 class ScriptedAdapter:

@@ -33,6 +33,7 @@ REQUIRED_AWS = {
     "g6e.24xlarge",
     "g6e.48xlarge",
 }
+REQUIRED_GCP = {"a2-highgpu-8g", "a2-ultragpu-8g", "a3-highgpu-8g", "a3-megagpu-8g", "g2-standard-8"}
 REQUIRED_AZURE = {
     "Standard_NC4as_T4_v3",
     "Standard_NC64as_T4_v3",
@@ -58,10 +59,13 @@ def write_csv(path: Path, rows: list[dict[str, object]]) -> Path:
 def test_shipped_snapshot_meets_the_catalog_floor(shipped_offers: pd.DataFrame) -> None:
     assert len(shipped_offers) >= 200
     assert shipped_offers["region"].nunique() >= 12
-    assert set(shipped_offers["provider"]) == {"aws", "azure"}
+    assert set(shipped_offers["provider"]) == {"aws", "azure", "gcp"}
     assert set(shipped_offers.loc[shipped_offers.provider == "aws", "instance_type"]) >= REQUIRED_AWS
     assert set(shipped_offers.loc[shipped_offers.provider == "azure", "instance_type"]) >= REQUIRED_AZURE
-    assert set(shipped_offers["pricing"]) == {"on_demand", "spot"}  # reserved rates arrive with `refresh`
+    assert set(shipped_offers.loc[shipped_offers.provider == "gcp", "instance_type"]) >= REQUIRED_GCP
+    aws_azure = shipped_offers[shipped_offers.provider != "gcp"]
+    assert set(aws_azure["pricing"]) == {"on_demand", "spot"}  # their reserved rates arrive with `refresh`
+    assert set(shipped_offers["pricing"]) == {"on_demand", "spot", "reserved_1y", "reserved_3y"}
     assert (shipped_offers["usd_per_hour"] > 0).all()
     assert shipped_offers["source"].str.len().gt(0).all()
 
@@ -103,7 +107,7 @@ def test_good_file_round_trips(tmp_path: Path) -> None:
         ({"usd_per_hour": None, "usd_per_gpu_hour": None}, "usd_per_hour", "missing price"),
         ({"usd_per_hour": "cheap"}, "usd_per_hour", "not a number"),
         ({"gpu": "H1000"}, "gpu", "canonical GPU"),
-        ({"provider": "gcp"}, "provider", "unknown provider"),
+        ({"provider": "oracle"}, "provider", "unknown provider"),
         ({"pricing": "preemptible"}, "pricing", "unknown pricing kind"),
         ({"as_of": "22/11/2026"}, "as_of", "ISO date"),
         ({"as_of": "2026-02-30"}, "as_of", "real date"),

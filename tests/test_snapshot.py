@@ -33,4 +33,18 @@ def test_fact_tables_have_no_guessed_prices() -> None:
     prices = pd.read_csv(ROOT / "scripts" / "snapshot_facts" / "prices.csv")
     assert (prices["usd_per_hour"] > 0).all()
     assert not prices.duplicated(["provider", "region", "instance_type", "pricing"]).any()
-    assert set(prices["pricing"]) == {"on_demand", "spot"}
+    assert set(prices["pricing"]) == {"on_demand", "spot", "reserved_1y", "reserved_3y"}
+    # Only GCP's source publishes committed-use rates; AWS and Azure reserved rates arrive with `refresh`.
+    assert set(prices.loc[prices["pricing"].str.startswith("reserved"), "provider"]) == {"gcp"}
+
+
+def test_gcp_a2_a3_rows_only_where_a_zone_offers_the_machine(shipped_offers: pd.DataFrame) -> None:
+    """Cyclenerd prices every region with the component SKUs; the snapshot keeps A2/A3 rows only where
+    skypilot-catalog v8's machineTypes extract lists the type (no 91%-off phantom regions)."""
+    offered = pd.read_csv(ROOT / "scripts" / "snapshot_facts" / "gcp_availability.csv")
+    pairs = set(offered.itertuples(index=False, name=None))
+    gcp = shipped_offers[shipped_offers["provider"] == "gcp"]
+    listed = gcp[gcp["instance_type"].isin(offered["instance_type"])]
+    assert len(listed) > 100 and set(zip(listed["instance_type"], listed["region"], strict=True)) <= pairs
+    unlisted = gcp[~gcp["instance_type"].isin(offered["instance_type"])]
+    assert unlisted["detail"].str.contains("availability in the region not checked").all()

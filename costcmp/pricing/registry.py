@@ -95,6 +95,14 @@ def _build_azure(options: AdapterOptions) -> PriceAdapter:
     )
 
 
+def _build_gcp(options: AdapterOptions) -> PriceAdapter:
+    from costcmp.pricing.gcp import GcpAdapter
+
+    return GcpAdapter.from_environment(
+        api_key=options.settings.get("gcp_api_key"), project=options.settings.get("gcp_project"), sleep=options.sleep
+    )
+
+
 #: AWS spot: the Spot Instance Advisor reports the share of capacity reclaimed in the trailing month in
 #: bands (<5%, 5-10%, 10-15%, 15-20%, >20%); large GPU types sit in the top band, so the default is its
 #: lower edge, 20% per month = 0.20 / 730 per instance-hour (a floor). Azure publishes no such figure;
@@ -162,10 +170,44 @@ AZURE = ProviderSpec(
                                "non-HyperThreaded Intel Xeon Platinum 8168 cores' (ndv2-series page)",
     plot_marker="s",
 )
+
+GCP = ProviderSpec(
+    name="gcp",
+    label="Google Cloud",
+    build_adapter=_build_gcp,
+    # Cyclenerd/google-cloud-pricing-cost-calculator pricing.yml @fd66b26f (2026-07-30): the 40 regions in
+    # which Google's Catalog API lists the A2/A3/G2/G4 component SKUs.
+    regions=(
+        "africa-south1", "asia-east1", "asia-east2", "asia-northeast1", "asia-northeast2", "asia-northeast3",
+        "asia-south1", "asia-south2", "asia-southeast1", "asia-southeast2", "australia-southeast1",
+        "australia-southeast2", "europe-central2", "europe-north1", "europe-southwest1", "europe-west1",
+        "europe-west10", "europe-west12", "europe-west2", "europe-west3", "europe-west4", "europe-west6",
+        "europe-west8", "europe-west9", "me-central1", "me-central2", "me-west1", "northamerica-northeast1",
+        "northamerica-northeast2", "southamerica-east1", "southamerica-west1", "us-central1", "us-east1",
+        "us-east4", "us-east5", "us-south1", "us-west1", "us-west2", "us-west3", "us-west4",
+    ),
+    regions_source="Cyclenerd/google-cloud-pricing-cost-calculator pricing.yml @fd66b26f (Catalog API SKU "
+                   "regions, 2026-07-30)",
+    credential_options=(
+        CredentialOption("--gcp-api-key", "gcp_api_key", "COSTCMP_GCP_API_KEY",
+                         "Google Cloud API key for the Cloud Billing Catalog API (default: Application "
+                         "Default Credentials)."),
+        CredentialOption("--gcp-project", "gcp_project", "GOOGLE_CLOUD_PROJECT",
+                         "Google Cloud project: machine shapes and availability from the Compute API."),
+    ),
+    spot_interruptions_per_instance_hour=_TOP_BAND_PER_HOUR,
+    spot_interruptions_source="assumption: Google publishes no Spot VM preemption rate (Spot VMs may be "
+                              "preempted at any time, 30 s notice); AWS's top band (20%/month) is assumed",
+    instance_family=lambda instance_type: instance_type.split("-", 1)[0],
+    one_thread_per_core=frozenset({"t2d", "t2a", "c4a", "h3"}),
+    one_thread_per_core_source="Google machine family docs: Tau T2D and H3 run with SMT off (1 vCPU = 1 "
+                               "core); the Arm T2A and C4A have one thread per core",
+    plot_marker="^",
+)
 # fmt: on
 
 #: The registry, in display order.
-REGISTRY: dict[str, ProviderSpec] = {spec.name: spec for spec in (AWS, AZURE)}
+REGISTRY: dict[str, ProviderSpec] = {spec.name: spec for spec in (AWS, AZURE, GCP)}
 PROVIDERS: tuple[str, ...] = tuple(REGISTRY)
 
 
