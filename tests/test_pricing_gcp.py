@@ -196,3 +196,25 @@ def test_refresh_command_writes_gcp_rows_and_never_the_key(
     code = main(["prices", "--provider", "gcp", "--gpu", "A100", "--format", "csv"])
     out, _ = capsys.readouterr()
     assert code == 0 and "a2-highgpu-8g" in out and API_KEY not in out
+
+
+def test_a_dropped_connection_is_retried_then_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COSTCMP_GCP_CATALOG_URL", "http://127.0.0.1:9")  # nothing listens on port 9
+    slept: list[float] = []
+    built = adapter(sleep=slept.append)
+    built._max_attempts = 3
+    with pytest.raises(RegionFetchError, match="ConnectionError") as caught:
+        built.fetch_region("us-east1", lambda _: None)
+    assert len(slept) == 2 and "\n" not in str(caught.value)
+
+
+def test_a_failed_catalog_writes_nothing(
+    catalog: FakeCatalog, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from costcmp.cli import main
+
+    catalog.failures = [(200, '{"skus": [{"skuId": ')] * 5
+    code = main(["refresh", "--provider", "gcp", "--region", "us-east1", "--gcp-api-key", API_KEY])
+    out, err = capsys.readouterr()
+    assert code == 1 and "Nothing written" in out and "malformed" in err
+    assert cache.load_user_cache(isolated_env) is None and API_KEY not in out + err
