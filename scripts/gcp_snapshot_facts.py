@@ -11,8 +11,9 @@ costcmp's own composition reproduces them (tests/test_pricing_gcp.py). Kinds: `h
 Cyclenerd prices every region whose component SKUs exist, which is not where a machine is sold (its
 A3 High spot rows sit at Google's 91%-off floor in regions with no A3 zone). So A2 and A3 rows are kept
 only in the regions where skypilot-catalog v8 (@006059e0, built from Compute `machineTypes.list` per
-zone) lists the machine type: snapshot_facts/gcp_availability.csv. G2 and G4 are not in that extract;
-their rows say that availability was not checked.
+zone) lists the machine type: snapshot_facts/gcp_availability.csv. G2 takes the 18 regions v8 lists for
+each g2 type read (g2-standard-4, -8, -24, -32, -48: the same set). G4 is not in v8; its rows say that
+availability was not checked.
 Machine facts (instances.csv) come from costcmp.pricing.gcp_machines, whose vCPU/RAM/GPU/SSD counts
 are checked against pricing.yml's here.
 """

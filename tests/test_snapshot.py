@@ -38,8 +38,8 @@ def test_fact_tables_have_no_guessed_prices() -> None:
     assert set(prices.loc[prices["pricing"].str.startswith("reserved"), "provider"]) == {"gcp"}
 
 
-def test_gcp_a2_a3_rows_only_where_a_zone_offers_the_machine(shipped_offers: pd.DataFrame) -> None:
-    """Cyclenerd prices every region with the component SKUs; the snapshot keeps A2/A3 rows only where
+def test_gcp_rows_only_where_a_zone_offers_the_machine(shipped_offers: pd.DataFrame) -> None:
+    """Cyclenerd prices every region with the component SKUs; the snapshot keeps A2/A3/G2 rows only where
     skypilot-catalog v8's machineTypes extract lists the type (no 91%-off phantom regions)."""
     offered = pd.read_csv(ROOT / "scripts" / "snapshot_facts" / "gcp_availability.csv")
     pairs = set(offered.itertuples(index=False, name=None))
