@@ -218,3 +218,32 @@ def test_a_failed_catalog_writes_nothing(
     out, err = capsys.readouterr()
     assert code == 1 and "Nothing written" in out and "malformed" in err
     assert cache.load_user_cache(isolated_env) is None and API_KEY not in out + err
+
+
+def test_without_gcp_credentials_the_other_providers_still_refresh(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`costcmp refresh` with no --provider: GCP (no key, no ADC) is skipped in one line; AWS and Azure
+    refresh from their loopback servers and are written."""
+    from costcmp.cli import main
+    from tests.fakes.aws_data import region_fixture
+    from tests.fakes.aws_server import FakeAws
+    from tests.fakes.azure import FakeRetailPrices, region_items
+
+    retail = FakeRetailPrices({"eastus": region_items("eastus")}, page_size=50)
+    retail.base_url = httpserver.url_for("/api/retail/prices")
+    httpserver.expect_request("/api/retail/prices").respond_with_handler(retail)
+    monkeypatch.setenv("COSTCMP_AZURE_PRICES_URL", retail.base_url)
+    with FakeAws({"us-east-1": region_fixture("us-east-1")}) as fake_aws:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_PRICING", fake_aws.url)
+        monkeypatch.setenv("AWS_ENDPOINT_URL_EC2", fake_aws.url)
+        code = main(["refresh"])
+    _, err = capsys.readouterr()
+    assert code == 1  # a provider was skipped
+    skipped = [line for line in err.splitlines() if "skipped gcp" in line]
+    assert len(skipped) == 1 and "no Google Cloud credentials" in skipped[0]
+    offers = cache.load_user_cache(isolated_env).offers
+    from datetime import date
+
+    fresh = offers[offers["as_of"] == date.today().isoformat()]  # the shipped rows are months older
+    assert {"aws", "azure"} <= set(fresh["provider"]) and "gcp" not in set(fresh["provider"])
