@@ -15,6 +15,7 @@ from pytest_httpserver import HTTPServer
 
 from costcmp import cache
 from costcmp.errors import RegionFetchError
+from costcmp.pricing.adapter import MAX_RETRIES
 from costcmp.pricing.gcp import GcpAdapter
 from costcmp.pricing.gcp_catalog import classify_sku, machine_price, rate_table
 from costcmp.pricing.gcp_machines import MACHINES
@@ -40,9 +41,8 @@ def catalog(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 
 def adapter(**kwargs: Any) -> GcpAdapter:
-    built = GcpAdapter.from_environment(api_key=API_KEY, **kwargs)
-    built._sleep = kwargs.get("sleep") or (lambda _: None)
-    return built
+    kwargs.setdefault("sleep", lambda _: None)
+    return GcpAdapter.from_environment(api_key=API_KEY, **kwargs)
 
 
 def prices(result: Any) -> dict[tuple[str, str], float]:
@@ -201,11 +201,9 @@ def test_refresh_command_writes_gcp_rows_and_never_the_key(
 def test_a_dropped_connection_is_retried_then_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COSTCMP_GCP_CATALOG_URL", "http://127.0.0.1:9")  # nothing listens on port 9
     slept: list[float] = []
-    built = adapter(sleep=slept.append)
-    built._max_attempts = 3
     with pytest.raises(RegionFetchError, match="ConnectionError") as caught:
-        built.fetch_region("us-east1", lambda _: None)
-    assert len(slept) == 2 and "\n" not in str(caught.value)
+        adapter(sleep=slept.append).fetch_region("us-east1", lambda _: None)
+    assert len(slept) == MAX_RETRIES and "\n" not in str(caught.value)
 
 
 def test_a_failed_catalog_writes_nothing(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from typing import Any
 
 from costcmp.pricing.registry import PROVIDERS
 from costcmp.schema import PRICING_KINDS
@@ -85,3 +86,9 @@ def add_workload(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tokens", metavar="N", help="Training tokens: 300B, 1.4T ...")
     parser.add_argument("--flops", metavar="N", help="Total training FLOPs (instead of 6·N·D).")
     parser.add_argument("--chinchilla", action="store_true", help="Tokens = 20 x parameters.")
+
+
+def workload_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The planner's workload keywords from the options `add_workload` declared."""
+    names = ("model", "params", "active_params", "teacher_params", "tokens", "flops", "chinchilla")
+    return {name: getattr(args, name) for name in names}

@@ -102,13 +102,7 @@ def run_plan(args: argparse.Namespace) -> int:
         raise InvalidParameterError("limit", f"must be >= 1 (got {args.limit})")
     snapshot = load(args)
     plans = make_plan(
-        model=args.model,
-        params=args.params,
-        active_params=args.active_params,
-        teacher_params=args.teacher_params,
-        tokens=args.tokens,
-        flops=args.flops,
-        chinchilla=args.chinchilla,
+        **options.workload_args(args),
         seq_len=args.seq_len,
         layers=args.layers,
         hidden=args.hidden,

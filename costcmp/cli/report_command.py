@@ -47,13 +47,7 @@ def run_report(args: argparse.Namespace) -> int:
         _prepare_export_dir(Path(args.export_dir))
     snapshot = load(args)
     plans = make_plan(
-        model=args.model,
-        params=args.params,
-        active_params=args.active_params,
-        teacher_params=args.teacher_params,
-        tokens=args.tokens,
-        flops=args.flops,
-        chinchilla=args.chinchilla,
+        **options.workload_args(args),
         gpu=args.gpu,
         gpus=args.gpus or list(DEFAULT_SCALES),
         provider=args.provider,

@@ -15,13 +15,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any
 
 from costcmp.errors import CredentialsError, RegionFetchError
 from costcmp.pricing.adapter import MAX_RETRIES, PageCallback, RegionResult, backoff_seconds, one_line
-from costcmp.pricing.gcp_catalog import USAGE_KINDS, Rate, classify_sku, machine_price, rate_table
+from costcmp.pricing.gcp_catalog import USAGE_KINDS, Rate, classify_sku, machine_price, maybe_component, rate_table
 from costcmp.pricing.gcp_machines import ACCELERATOR_TYPES, MACHINES, MachineShape, base_machine
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,6 @@ COMPUTE_URL_ENV = "COSTCMP_GCP_COMPUTE_URL"
 SOURCE = "Google Cloud Billing Catalog API v1 (Compute Engine SKUs, composed per machine type)"
 PAGE_SIZE = 5000
 MAX_PAGES = 1000  # a catalog that never ends is a server bug, not a reason to loop forever
-#: Description words that can start a SKU costcmp composes machines from (a cheap filter before parsing).
-_WANTED = ("gpu", "instance core", "instance ram", "local storage", "local ssd", "commitment", "gpu slice", "96gb")
 
 #: (zone's region, machine type) -> (vCPUs, memory GiB, accelerator key, GPU count) from the Compute API.
 LiveMachines = dict[tuple[str, str], tuple[int, float, str, int]]
@@ -161,7 +160,7 @@ class GcpAdapter:
             page = self._call("Cloud Billing Catalog", partial(self._first_page, request))
             pages += 1
             for sku in page.skus:
-                if not any(word in sku.description.lower() for word in _WANTED):
+                if not maybe_component(sku.description):
                     skipped["not a GPU-machine component"] += 1
                     continue
                 result = classify_sku(Sku.to_dict(sku, preserving_proto_field_name=False))
@@ -260,6 +259,4 @@ class GcpAdapter:
         if accelerator != shape.accelerator or count < 1:
             skipped["machine type reports another accelerator (Compute API)"] += 1
             return None
-        from dataclasses import replace
-
         return replace(shape, vcpus=vcpus, memory_gib=memory_gib, gpu_count=count)

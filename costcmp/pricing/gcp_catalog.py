@@ -48,8 +48,17 @@ _FAMILY = re.compile(
 _N1_COMMIT = re.compile(r"^(?P<part>Cpu|Ram) (in|running in) ", re.I)  # "Commitment v1: Cpu in Montreal for 1 Year"
 _SSD = re.compile(r"^(SSD backed Local Storage|Local SSD)\b", re.I)
 _PREFIX = re.compile(r"^(Commitment v\d+:\s*|Spot Preemptible\s+)+", re.I)
-#: Hours per usage unit of a per-hour or per-month price.
-_UNIT_HOURS = {"h": 1.0, "GiBy.h": 1.0, "GiBy.mo": HOURS_PER_MONTH}
+#: Component -> (the usage unit its SKUs must price, hours in one unit): per hour, or per GiB-month.
+_UNITS = {"gpu": ("h", 1.0), "slice": ("h", 1.0), "core": ("h", 1.0), "ram": ("GiBy.h", 1.0),
+          "ssd": ("GiBy.mo", HOURS_PER_MONTH)}  # fmt: skip
+#: Words one of which every SKU `classify_sku` can use contains: a cheap test before parsing a record.
+_MAYBE_COMPONENT = ("gpu", "instance core", "instance ram", "local storage", "local ssd", "commitment", "96gb")
+
+
+def maybe_component(description: str) -> bool:
+    """False for SKUs that certainly price no GPU-machine component (most of the catalog)."""
+    lowered = description.lower()
+    return any(word in lowered for word in _MAYBE_COMPONENT)
 
 
 @dataclass(frozen=True)
@@ -65,8 +74,9 @@ class Rate:
     sku_id: str
 
 
-def unit_price(pricing_info: Any) -> tuple[float, str] | str:
-    """(price per unit, usage unit) of the latest pricingInfo entry's first tier, or why there is none."""
+def unit_price(pricing_info: Any) -> tuple[float, str, str] | str:
+    """(price per unit, usage unit, effectiveTime) of the latest pricingInfo entry's first tier, or why
+    there is none."""
     if not isinstance(pricing_info, list) or not pricing_info:
         return "no pricingInfo"
     latest = max(pricing_info, key=lambda info: str(info.get("effectiveTime", "")) if isinstance(info, dict) else "")
@@ -88,7 +98,7 @@ def unit_price(pricing_info: Any) -> tuple[float, str] | str:
         return f"currency {price.get('currencyCode')!r}"
     if not math.isfinite(value) or value <= 0:
         return "zero price"
-    return value, str(expression.get("usageUnit", ""))
+    return value, str(expression.get("usageUnit", "")), str(latest.get("effectiveTime", ""))
 
 
 def classify_sku(sku: Mapping[str, Any]) -> Rate | str:
@@ -113,12 +123,10 @@ def classify_sku(sku: Mapping[str, Any]) -> Rate | str:
     price = unit_price(sku.get("pricingInfo"))
     if isinstance(price, str):
         return price
-    value, unit = price
-    hours = _UNIT_HOURS.get(unit)
-    expected = ("GiBy.mo",) if component[0] == "ssd" else ("GiBy.h",) if component[0] == "ram" else ("h",)
-    if hours is None or unit not in expected:
+    value, unit, effective = price
+    expected, hours = _UNITS[component[0]]
+    if unit != expected:
         return f"unit {unit!r} for {component[0]}"
-    effective = max((str(i.get("effectiveTime", "")) for i in sku["pricingInfo"] if isinstance(i, dict)), default="")
     return Rate(
         kind, component[0], component[1], value / hours, tuple(map(str, regions)), effective, str(sku.get("skuId", ""))
     )
