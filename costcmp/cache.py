@@ -13,7 +13,8 @@ kill at any moment leaves the previous snapshot or the new one, never half of ei
 exclusive lock (``fcntl.flock`` on ``.lock``) and merge into the latest committed state under it, so
 two refreshes at once keep each other's rows. A user cache that cannot be read never blocks anything:
 reading commands fall back to the shipped snapshot with one warning naming the broken file, and a
-refresh rebuilds from the shipped snapshot plus what it fetched, and says so.
+refresh rebuilds from the shipped snapshot plus what it fetched, and says so. What a cache directory
+may hold, and what costcmp may delete in it, is `costcmp.cache_dir`'s business.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,17 +31,23 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from costcmp import cache_dir
 from costcmp.atomic import atomic_write_bytes
-from costcmp.errors import CacheError, SchemaError, StaleDataWarning
+from costcmp.cache_dir import (
+    LOCK_FILE,
+    META_FILE,
+    OFFERS_FILE,
+    POINTER_FILE,
+    VERSION_NAME,
+    VERSION_PREFIX,
+    read_regular,
+)
+from costcmp.errors import CacheError, SchemaError, StaleDataWarning, shown
 
 if TYPE_CHECKING:
     import pandas as pd
 
-OFFERS_FILE = "offers.csv"
-META_FILE = "meta.json"
-POINTER_FILE = "current"
-LOCK_FILE = ".lock"
-VERSION_PREFIX = "snapshot-"
+__all__ = ["LOCK_FILE", "META_FILE", "OFFERS_FILE", "POINTER_FILE", "VERSION_PREFIX"]  # re-exported
 #: Committed versions kept besides the current one (a reader may still be reading the previous one).
 KEEP_VERSIONS = 2
 #: 2 added the `spot_interruption` column; format-1 files are still read (the column empty).
@@ -81,8 +87,10 @@ def shipped_dir() -> Path:
 
 def user_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     """The writable cache directory: the argument, else $COSTCMP_CACHE_DIR, else the platform default."""
-    if cache_dir:
-        return Path(cache_dir).expanduser()
+    if cache_dir is not None and not (isinstance(cache_dir, str) and not cache_dir):
+        from costcmp.arguments import path
+
+        return path(cache_dir, "cache_dir")
     env = os.environ.get(CACHE_DIR_ENV)
     if env:
         return Path(env).expanduser()
@@ -94,16 +102,18 @@ def user_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
 def read_meta(directory: Path) -> dict[str, Any]:
     path = directory / META_FILE
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads(read_regular(path, cache_dir.MAX_META_BYTES))
     except FileNotFoundError:
         raise CacheError(f"{path}: missing (every snapshot has an {OFFERS_FILE} and a {META_FILE})") from None
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        raise CacheError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except ValueError as exc:
         raise CacheError(f"{path}: not readable JSON ({exc})") from None
     if not isinstance(meta, dict) or not isinstance(meta.get("generated_at"), str):
         raise CacheError(f"{path}: not a costcmp snapshot metadata file (no 'generated_at')")
     if meta.get("format") not in READABLE_FORMATS:
         raise CacheError(
-            f"{path}: snapshot format {meta.get('format')!r}; this costcmp reads formats "
+            f"{path}: snapshot format {shown(meta.get('format'))}; this costcmp reads formats "
             f"{', '.join(map(str, READABLE_FORMATS))}"
         )
     return meta
@@ -121,7 +131,7 @@ def read_offers(path: Path, expected_sha256: str | None = None, *, trusted: bool
     from costcmp.schema import SCHEMA_COLUMNS, coerce, read_dtypes
 
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, cache_dir.MAX_OFFERS_BYTES)
     except OSError as exc:
         raise CacheError(f"{path}: cannot read ({exc.strerror or exc})") from None
     digest_ok = expected_sha256 is not None and hashlib.sha256(raw).hexdigest() == expected_sha256
@@ -152,7 +162,7 @@ def _current_version(directory: Path) -> Path | None:
     None when the cache holds nothing. CacheError when the pointer itself is unusable."""
     pointer = directory / POINTER_FILE
     try:
-        name = pointer.read_text(encoding="utf-8").strip()
+        name = read_regular(pointer, cache_dir.MAX_POINTER_BYTES).decode("utf-8").strip()
     except FileNotFoundError:
         try:
             flat = (directory / META_FILE).exists() or (directory / OFFERS_FILE).exists()
@@ -163,8 +173,8 @@ def _current_version(directory: Path) -> Path | None:
         raise CacheError(f"{directory}: not a directory") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CacheError(f"{pointer}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
-    if not name.startswith(VERSION_PREFIX) or "/" in name or not (directory / name).is_dir():
-        raise CacheError(f"{pointer}: names no snapshot of this cache ({name[:60]!r})")
+    if not VERSION_NAME.match(name) or not (directory / name).is_dir():
+        raise CacheError(f"{pointer}: names no snapshot of this cache ({shown(name)})")
     return directory / name
 
 
@@ -191,7 +201,7 @@ def load_snapshot(cache_dir: str | os.PathLike[str] | None = None) -> Snapshot:
 def _freshest_snapshot(cache_dir: str | os.PathLike[str] | None) -> Snapshot:
     shipped_path = shipped_dir()
     user = user_cache_dir(cache_dir)
-    if user.resolve() == shipped_path.resolve():
+    if os.path.realpath(user) == os.path.realpath(shipped_path):  # realpath: a symlink loop is no error
         return load_directory(shipped_path, "shipped")
     try:
         mine = load_user_cache(user)
@@ -235,8 +245,8 @@ def write_snapshot(directory: Path, offers: pd.DataFrame, meta: dict[str, Any]) 
     data, meta_bytes = _snapshot_files(offers, meta, f"offers to be written to {directory}")
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(directory / OFFERS_FILE, data)
-        atomic_write_bytes(directory / META_FILE, meta_bytes)
+        atomic_write_bytes(directory / OFFERS_FILE, data, through_devices=False)
+        atomic_write_bytes(directory / META_FILE, meta_bytes, through_devices=False)
     except OSError as exc:
         raise CacheError(f"cannot write the cache in {directory}: {exc.strerror or exc}") from None
 
@@ -245,8 +255,8 @@ def ensure_writable(directory: Path) -> None:
     """Fail now, before any fetching, if `directory` cannot hold a cache (read-only, full, not a dir)."""
     import tempfile
 
+    cache_dir.claim(directory)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=directory) as probe:
             probe.write(b"costcmp")
             probe.flush()
@@ -266,7 +276,7 @@ class _Lock:
     def __enter__(self) -> _Lock:
         import fcntl
 
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)  # less the umask
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -289,9 +299,13 @@ def commit(
     snapshot if the cache is empty or unreadable), let `merge(base, notes)` build the new table and meta
     from it, write them to a new version directory and switch the pointer. Returns notes for the user
     (e.g. that a broken cache was rebuilt). Nothing is changed if `merge` or the write fails."""
+    cache_dir.claim(directory)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
         with _Lock(directory, on_wait):
+            if (directory / POINTER_FILE).is_dir() and not (directory / POINTER_FILE).is_symlink():
+                raise CacheError(
+                    f"{directory / POINTER_FILE} is a directory that costcmp did not make; move it out of the cache"
+                )
             notes: list[str] = []
             base = _base_for_commit(directory, notes)
             offers, meta = merge(base, notes)
@@ -299,13 +313,11 @@ def commit(
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
             version = directory / f"{VERSION_PREFIX}{stamp}-{os.getpid()}"
             version.mkdir()
-            atomic_write_bytes(version / OFFERS_FILE, data)
-            atomic_write_bytes(version / META_FILE, meta_bytes)
+            atomic_write_bytes(version / OFFERS_FILE, data, through_devices=False)
+            atomic_write_bytes(version / META_FILE, meta_bytes, through_devices=False)
             pointer = directory / POINTER_FILE
-            if pointer.is_dir() and not pointer.is_symlink():  # damage that a rename cannot replace
-                shutil.rmtree(pointer)
-            atomic_write_bytes(pointer, (version.name + "\n").encode())
-            _prune(directory, version)
+            atomic_write_bytes(pointer, (version.name + "\n").encode(), through_devices=False)
+            cache_dir.prune(directory, version, KEEP_VERSIONS)
             return notes
     except OSError as exc:
         raise CacheError(f"cannot write the cache in {directory}: {exc.strerror or exc}") from None
@@ -321,16 +333,6 @@ def _base_for_commit(directory: Path, notes: list[str]) -> Snapshot:
     if mine is None or mine.meta["generated_at"] < shipped.meta["generated_at"]:
         return shipped
     return mine
-
-
-def _prune(directory: Path, current: Path) -> None:
-    """Remove older versions beyond KEEP_VERSIONS, unfinished ones, and a flat older-layout snapshot."""
-    versions = sorted(p for p in directory.iterdir() if p.is_dir() and p.name.startswith(VERSION_PREFIX))
-    older = [v for v in versions if v != current]  # names carry their commit time: sorted = oldest first
-    for old in older[: max(0, len(older) - KEEP_VERSIONS)]:
-        shutil.rmtree(old, ignore_errors=True)
-    for flat in (OFFERS_FILE, META_FILE):
-        (directory / flat).unlink(missing_ok=True)
 
 
 def provider_ages(offers: pd.DataFrame, today: date | None = None) -> dict[str, tuple[str, str, int]]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from costcmp import arguments
 from costcmp.errors import InvalidParameterError, UnknownNameError
 from costcmp.hardware import SPECS, resolve_gpu
 from costcmp.pricing.registry import REGISTRY
@@ -55,7 +56,7 @@ CLUSTER_PRESETS: dict[str, ClusterPreset] = {
 
 
 def resolve_cluster_preset(name: str) -> ClusterPreset:
-    key = name.strip().lower()
+    key = arguments.name(name, "preset").strip().lower()
     if key not in CLUSTER_PRESETS:
         raise UnknownNameError("cluster preset", name, CLUSTER_PRESETS, param="preset")
     return CLUSTER_PRESETS[key]
@@ -117,23 +118,29 @@ def price_cluster(
     Example: ``costcmp.price_cluster(preset="msft-openai-2020")``.
     """
     from costcmp.offers import filter_offers, resolve_pricing, with_reserved_estimates
+    from costcmp.schema import offer_table
+    from costcmp.units import parse_count
 
-    chosen = resolve_cluster_preset(preset) if preset else None
-    gpu = gpu or (chosen.gpu if chosen else None)
+    chosen = resolve_cluster_preset(preset) if preset is not None else None
+    gpu = gpu if gpu is not None else (chosen.gpu if chosen else None)
     gpus = gpus if gpus is not None else (chosen.gpus if chosen else None)
     cpu_cores = cpu_cores if cpu_cores is not None else (chosen.cpu_cores if chosen else 0)
     network_gbps = network_gbps if network_gbps is not None else (chosen.network_gbps if chosen else None)
-    if not gpu:
+    if gpu is None:
         raise InvalidParameterError("gpu", "is missing: say which cluster (a GPU and a count, or a preset)")
     if gpus is None:
         raise InvalidParameterError("gpus", "is missing: say how many GPUs (or give a preset)")
+    gpus = parse_count(gpus, "gpus", maximum=MAX_CLUSTER_GPUS)
+    discounts = arguments.commit_discounts(commit_discounts)
     if offers is None:
         from costcmp.cache import load_snapshot
 
         offers = load_snapshot(cache_dir).offers
+    else:
+        offers = offer_table(offers, "offers")
     kinds = resolve_pricing(pricing)
     table = filter_offers(offers, provider=provider, region=region, include_cpu=True)
-    table = with_reserved_estimates(table, commit_discounts or {})
+    table = with_reserved_estimates(table, discounts)
     if kinds:
         table = table[table["pricing"].isin(kinds) | (table["gpu_count"] == 0)]
     result = cluster_costs(
@@ -172,17 +179,11 @@ def cluster_costs(
     its peak FLOP/s, its estimated Linpack Rmax and where that places on each Top500 list."""
     import pandas as pd
 
-    if isinstance(gpus, bool) or int(gpus) != gpus or not 1 <= gpus <= MAX_CLUSTER_GPUS:
-        raise InvalidParameterError("gpus", f"must be a whole number from 1 to {MAX_CLUSTER_GPUS:,} (got {gpus})")
-    if isinstance(cpu_cores, bool) or int(cpu_cores) != cpu_cores or not 0 <= cpu_cores <= MAX_CPU_CORES:
-        raise InvalidParameterError(
-            "cpu_cores", f"must be a whole number from 0 to {MAX_CPU_CORES:,} (got {cpu_cores})"
-        )
-    if network_gbps is not None and not 0 < network_gbps <= 1e6:
+    gpus = arguments.whole(gpus, "gpus", 1, MAX_CLUSTER_GPUS)
+    cpu_cores = arguments.whole(cpu_cores, "cpu_cores", 0, MAX_CPU_CORES)
+    if network_gbps is not None and not 0 < arguments.real(network_gbps, "network_gbps") <= 1e6:
         raise InvalidParameterError("network_gbps", f"must be > 0 and at most 1,000,000 (got {network_gbps})")
-    if not 0 < hpl_efficiency <= 1:
-        raise InvalidParameterError("hpl_efficiency", f"must be in (0, 1] (got {hpl_efficiency})")
-    gpus, cpu_cores = int(gpus), int(cpu_cores)
+    hpl_efficiency = arguments.real(hpl_efficiency, "hpl_efficiency", 0.0, 1.0, open_low=True)
     name = resolve_gpu(gpu)
     spec = SPECS[name]
     table = with_cores(offers)

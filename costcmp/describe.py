@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from costcmp import arguments
+from costcmp.errors import InvalidParameterError
 from costcmp.planner import assumptions as A
 from costcmp.pricing.registry import REGISTRY
 from costcmp.units import short_number
@@ -163,9 +165,26 @@ def plan_notes(
     """One line of notes per plan row, from its facts (call it for the rows shown or exported).
 
     The workload and assumptions default to those `costcmp.plan` put in ``plans.attrs``."""
-    workload = workload or plans.attrs["workload"]
-    assumptions = assumptions or plans.attrs["assumptions"]
+    plans, workload, assumptions = plan_context(plans, workload, assumptions)
     return [_row_notes(row, workload, assumptions) for row in plans.itertuples(index=False)]
+
+
+def plan_context(
+    plans: object, workload: object = None, assumptions: object = None
+) -> tuple[pd.DataFrame, Workload, Assumptions]:
+    """A plan table with its workload and assumptions (given, else from ``plans.attrs``), checked: a
+    DataFrame with the plan columns, a Workload and an Assumptions; InvalidParameterError otherwise."""
+    from costcmp.planner.solve import PLAN_COLUMNS
+    from costcmp.planner.workload import Workload
+
+    table = arguments.frame(plans, "plans", PLAN_COLUMNS)
+    workload = table.attrs.get("workload") if workload is None else workload
+    assumptions = table.attrs.get("assumptions") if assumptions is None else assumptions
+    for name, value, cls in (("workload", workload, Workload), ("assumptions", assumptions, A.Assumptions)):
+        if value is None:
+            raise InvalidParameterError(name, "is missing: pass it, or a costcmp.plan() result (which carries it)")
+        arguments.instance(value, name, cls, f"a {cls.__module__}.{cls.__name__}")
+    return table, workload, assumptions  # type: ignore[return-value]
 
 
 def with_notes(

@@ -10,6 +10,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+#: How much of a bad value an error message repeats (a pasted 100,000-character value is cut).
+SHOWN_LIMIT = 80
+
+
+def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
+    """`value` as an error message quotes it: its repr, cut to `limit` characters with the full length
+    said ('aaaa…(100,002 chars)')."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}…({len(text):,} chars)"
+
 
 class CostcmpError(Exception):
     """Base class: a problem the user can fix, never a bug. The CLI prints it as one line, exit 2."""
@@ -42,6 +52,7 @@ class UnknownNameError(CostcmpError, ValueError):
 
     def __init__(self, kind: str, value: str, choices: Iterable[str], *, param: str | None = None) -> None:
         self.kind = kind
+        value = value if isinstance(value, str) else repr(value)
         self.value = value
         self.param = param
         self.choices = sorted(set(choices))
@@ -50,8 +61,8 @@ class UnknownNameError(CostcmpError, ValueError):
             lowered = {c.lower(): c for c in self.choices}
             close = [lowered[c] for c in difflib.get_close_matches(value.lower(), list(lowered), n=3)]
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        shown = ", ".join(self.choices[:25]) + (", ..." if len(self.choices) > 25 else "")
-        super().__init__(f"unknown {kind} {value!r}.{hint} Valid {kind}s: {shown}")
+        listed = ", ".join(self.choices[:25]) + (", ..." if len(self.choices) > 25 else "")
+        super().__init__(f"unknown {kind} {shown(value)}.{hint} Valid {kind}s: {listed}")
 
 
 class UnknownGPUError(UnknownNameError):
@@ -65,8 +76,11 @@ class SchemaError(CostcmpError):
     The message names the origin (file), the line and the field so the user can find it.
     """
 
-    def __init__(self, origin: str, message: str, *, line: int | None = None, field: str | None = None):
+    def __init__(
+        self, origin: str, message: str, *, line: int | None = None, field: str | None = None, param: str | None = None
+    ):
         self.origin = origin
+        self.param = param
         self.line = line
         self.field = field
         where = origin

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -142,7 +143,7 @@ class BundleResult:
 
 
 def write_report_bundle(
-    story: RunStory, prices: pd.DataFrame, directory: Path, *, sources: dict[str, Any]
+    story: RunStory, prices: pd.DataFrame, directory: str | os.PathLike[str], *, sources: dict[str, Any]
 ) -> BundleResult:
     """Write the report bundle into `directory`: prices.csv (the offers), plan.csv (every plan, with
     notes, `as_of` and `source`), summary.json and cost_vs_time.png.
@@ -150,9 +151,16 @@ def write_report_bundle(
     Each file is written atomically. The picture needs matplotlib (the `plot` extra); without it the
     other files are written and `skipped` says what to install. CacheError-free: an unwritable
     directory raises `costcmp.errors.CostcmpError` naming it."""
+
+    from costcmp.arguments import frame, instance, path
     from costcmp.describe import with_notes
     from costcmp.errors import CostcmpError
+    from costcmp.story import RunStory
 
+    instance(story, "story", RunStory, "a RunStory (costcmp.build_run_story)")
+    frame(prices, "prices", ())
+    instance(sources, "sources", dict, "a dict")
+    directory = path(directory, "directory")
     result = BundleResult(directory)
     try:
         if directory.exists() and not directory.is_dir():

@@ -162,7 +162,9 @@ def _normalise(name: str) -> str:
 
 def resolve_gpu(name: str) -> str:
     """The canonical name for `name` (case-insensitive, aliases allowed); UnknownGPUError otherwise."""
-    canonical = _LOOKUP.get(_normalise(name))
+    from costcmp.arguments import name as checked_name
+
+    canonical = _LOOKUP.get(_normalise(checked_name(name, "gpu")))
     if canonical is None:
         raise UnknownGPUError(name, CANONICAL_GPUS)
     return canonical

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from costcmp.errors import InvalidParameterError, UnknownNameError
+from costcmp import arguments
+from costcmp.errors import InvalidParameterError, UnknownNameError, shown
 from costcmp.hardware import SPECS, resolve_gpu
 from costcmp.pricing.registry import PROVIDERS
 from costcmp.schema import PRICING_KINDS
@@ -22,15 +24,11 @@ def split_names(values: str | Iterable[str] | None, param: str = "name") -> list
     """Accept repeated options and comma-separated lists alike: ["a,b", "c"] -> ["a", "b", "c"].
 
     An empty name ("", "a,,b") is refused: it would otherwise silently mean "no filter"."""
-    if values is None:
-        return []
-    if isinstance(values, str):
-        values = [values]
     names = []
-    for value in values:
+    for value in arguments.names(values, param):
         parts = [part.strip() for part in str(value).split(",")]
         if not all(parts):
-            raise InvalidParameterError(param, f"has an empty name in {str(value)!r}")
+            raise InvalidParameterError(param, f"has an empty name in {shown(str(value))}")
         names.extend(parts)
     return names
 
@@ -73,7 +71,8 @@ def filter_offers(
 
     `min_gpu_memory` is GiB per GPU. CPU-only rows are dropped unless `include_cpu`.
     """
-    mask = offers["gpu_count"] > 0 if not include_cpu else offers["gpu_count"] >= 0
+    offers = arguments.frame(offers, "offers", ("provider", "region", "gpu", "gpu_count", "gpu_memory_gb", "pricing"))
+    mask = offers["gpu_count"] >= 0 if arguments.boolean(include_cpu, "include_cpu") else offers["gpu_count"] > 0
     gpus = resolve_gpus(gpu)
     if gpus:
         mask &= offers["gpu"].isin(gpus)
@@ -90,13 +89,10 @@ def filter_offers(
     if kinds:
         mask &= offers["pricing"].isin(kinds)
     if min_gpus is not None:
-        if min_gpus < 0:
-            raise InvalidParameterError("min_gpus", f"must be >= 0 (got {min_gpus})")
-        mask &= offers["gpu_count"] >= min_gpus
+        mask &= offers["gpu_count"] >= arguments.whole(min_gpus, "min_gpus", 0)
     if min_gpu_memory is not None:
-        if not 0 <= min_gpu_memory < float("inf"):
-            raise InvalidParameterError("min_gpu_memory", f"must be a finite number >= 0 GiB (got {min_gpu_memory})")
-        mask &= offers["gpu_memory_gb"] >= min_gpu_memory
+        memory = arguments.real(min_gpu_memory, "min_gpu_memory", 0.0, math.inf, open_high=True)
+        mask &= offers["gpu_memory_gb"] >= memory
     return offers[mask].reset_index(drop=True)
 
 
@@ -118,6 +114,7 @@ def with_reserved_estimates(offers: pd.DataFrame, discounts: dict[str, float]) -
     in `discounts` where the data has no real rate of that kind. Column `estimate` marks them."""
     import pandas as pd
 
+    discounts = arguments.commit_discounts(discounts)
     base = offers.copy()
     base["estimate"] = False
     derived = []

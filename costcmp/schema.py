@@ -16,7 +16,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from costcmp.errors import SchemaError
+from costcmp.errors import SchemaError, shown
 from costcmp.hardware import CANONICAL_GPUS
 from costcmp.pricing.registry import PROVIDERS
 
@@ -59,6 +59,18 @@ SPOT_BANDS: tuple[str, ...] = ("<5%", "5-10%", "10-15%", "15-20%", ">20%")
 #: Text columns where missing means "none" and is stored as "".
 _EMPTY_AS_BLANK = ("gpu", "detail", "spot_interruption")
 
+#: Bounds no real offer comes near; a value beyond them is a broken file or feed, refused where it
+#: enters (a $1e308 rate would overflow every sum after it). The largest instances today: 8-16 GPUs,
+#: 72 in a GB200 NVL72 rack, about $100-$200 per hour on demand.
+MAX_USD_PER_HOUR = 100_000.0
+MAX_GPUS_PER_INSTANCE = 1024
+MAX_GPU_MEMORY_GB = 16_384.0
+LIMITS: dict[str, float] = {
+    "vcpus": 100_000,
+    "memory_gb": 1_000_000.0,
+    "network_gbps": 1_000_000.0,
+}
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -100,24 +112,44 @@ def coerce(df: pd.DataFrame, origin: str, *, first_line: int = 2) -> pd.DataFram
         bad = numeric.isna() & col.notna() & (col.astype("string").str.strip() != "")
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise SchemaError(origin, f"not a number: {col.iloc[i]!r}", line=i + first_line, field=name)
+            raise SchemaError(origin, f"not a number: {shown(col.iloc[i])}", line=i + first_line, field=name)
         if dtype == "int64":
             if numeric.isna().any():
                 i = int(numeric.isna().to_numpy().nonzero()[0][0])
                 raise SchemaError(origin, "missing value", line=i + first_line, field=name)
             if (numeric != numeric.round()).any():
                 i = int((numeric != numeric.round()).to_numpy().nonzero()[0][0])
-                raise SchemaError(origin, f"not a whole number: {col.iloc[i]!r}", line=i + first_line, field=name)
+                raise SchemaError(origin, f"not a whole number: {shown(col.iloc[i])}", line=i + first_line, field=name)
             out[name] = numeric.astype("int64")
         elif dtype == "Int64":
             if (numeric.notna() & (numeric != numeric.round())).any():
                 i = int((numeric.notna() & (numeric != numeric.round())).to_numpy().nonzero()[0][0])
-                raise SchemaError(origin, f"not a whole number: {col.iloc[i]!r}", line=i + first_line, field=name)
+                raise SchemaError(origin, f"not a whole number: {shown(col.iloc[i])}", line=i + first_line, field=name)
             out[name] = numeric.round().astype("Int64")
         else:
             out[name] = numeric.astype("float64")
     validate(out, origin, first_line=first_line)
     return out
+
+
+def offer_table(value: object, param: str = "offers") -> pd.DataFrame:
+    """An offer table handed to a public function (`plan(offers=...)`), checked at the door: a DataFrame
+    with the schema's columns, in its dtypes (converted if need be) and obeying its rules. Returns the
+    schema's columns; `SchemaError` naming `param`, the row (counted from 0) and the field otherwise."""
+    from costcmp.arguments import frame
+
+    df = frame(value, param, ())
+    origin = f"{param} (a DataFrame; rows counted from 0)"
+    dtypes = read_dtypes()
+    try:
+        if all(c in df.columns and str(df[c].dtype) == str(dtypes[c]) for c in SCHEMA_COLUMNS):
+            table = df.loc[:, list(SCHEMA_COLUMNS)]
+            validate(table, origin, first_line=0)
+            return table
+        return coerce(df, origin, first_line=0)
+    except SchemaError as exc:
+        exc.param = param
+        raise
 
 
 def validate(df: pd.DataFrame, origin: str, *, first_line: int = 2, today: date | None = None) -> None:
@@ -135,7 +167,7 @@ def validate(df: pd.DataFrame, origin: str, *, first_line: int = 2, today: date 
             i = int(mask.to_numpy().nonzero()[0][0])
             value = df[field].iloc[i]
             value = value.item() if hasattr(value, "item") else value  # 5.0, not np.float64(5.0)
-            raise SchemaError(origin, f"{message} (got {value!r})", line=i + first_line, field=field)
+            raise SchemaError(origin, f"{message} (got {shown(value)})", line=i + first_line, field=field)
 
     missing = [c for c in SCHEMA_COLUMNS if c not in df.columns]
     if missing:
@@ -154,22 +186,24 @@ def validate(df: pd.DataFrame, origin: str, *, first_line: int = 2, today: date 
     fail(has_gpu & ~df["gpu"].isin(CANONICAL_GPUS), "gpu", "not a canonical GPU name")
     fail(~has_gpu & (df["gpu"] != ""), "gpu", "a GPU name on a row with gpu_count 0")
     fail(has_gpu & ~(df["gpu_memory_gb"] > 0), "gpu_memory_gb", "GPU memory must be > 0")
+    fail(df["gpu_memory_gb"] > MAX_GPU_MEMORY_GB, "gpu_memory_gb", f"more than {MAX_GPU_MEMORY_GB:,.0f} GiB per GPU")
+    fail(gpu_count > MAX_GPUS_PER_INSTANCE, "gpu_count", f"more than {MAX_GPUS_PER_INSTANCE:,} GPUs in one instance")
     price = df["usd_per_hour"]
     fail(price.isna(), "usd_per_hour", "missing price (an unknown price is an absent row, never a blank)")
     fail(~np.isfinite(price) | (price <= 0), "usd_per_hour", "price must be a finite number > 0")
-    expected = price / gpu_count.where(has_gpu)
+    fail(price > MAX_USD_PER_HOUR, "usd_per_hour", f"price above ${MAX_USD_PER_HOUR:,.0f} per instance-hour")
     per_gpu = df["usd_per_gpu_hour"]
-    fail(
-        has_gpu & ~np.isclose(per_gpu, expected, rtol=1e-6, atol=1e-9),
-        "usd_per_gpu_hour",
-        "must equal usd_per_hour / gpu_count",
-    )
+    with np.errstate(all="ignore"):  # the values are bounded above; this is only the consistency test
+        expected = price / gpu_count.where(has_gpu)
+        consistent = np.isclose(per_gpu, expected, rtol=1e-6, atol=1e-9)
+    fail(has_gpu & ~consistent, "usd_per_gpu_hour", "must equal usd_per_hour / gpu_count")
     fail(~has_gpu & per_gpu.notna(), "usd_per_gpu_hour", "must be empty on a CPU-only row")
     band = df["spot_interruption"].astype("string").fillna("")
     fail(~band.isin(("", *SPOT_BANDS)), "spot_interruption", f"not a band; valid: {', '.join(SPOT_BANDS)}")
     fail((band != "") & (df["pricing"] != "spot"), "spot_interruption", "a band on a row that is not spot")
-    for name in ("vcpus", "memory_gb", "network_gbps"):
+    for name, most in LIMITS.items():
         fail(df[name].notna() & (df[name] <= 0), name, "must be > 0 when present")
+        fail(df[name].notna() & ~(df[name] <= most), name, f"must be at most {most:,} (or absent)")
     as_of = df["as_of"].astype("string")
     fail(as_of.isna() | ~as_of.fillna("").str.match(_DATE), "as_of", "not an ISO date YYYY-MM-DD")
     parsed = pd.to_datetime(as_of, format="%Y-%m-%d", errors="coerce")

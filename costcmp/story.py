@@ -10,14 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from costcmp import arguments
 from costcmp.describe import (
     assumptions_line,
     band_line,
+    plan_context,
     plan_notes,
     shape_line,
     spot_assumption_lines,
     workload_line,
 )
+from costcmp.errors import InvalidParameterError
 from costcmp.planner import assumptions as A
 from costcmp.planner.solve import pareto_front
 
@@ -114,9 +117,14 @@ def pricing_story(plans: pd.DataFrame) -> list[str]:
 
 def build_run_story(plans: pd.DataFrame, data_lines: list[str], data_ages: dict[str, tuple[str, str, int]]) -> RunStory:
     """Pick the plans worth telling from `plans` (a `costcmp.plan` result over several scales)."""
+    plans, workload, assumptions = plan_context(plans)
+    if plans.empty:
+        raise InvalidParameterError("plans", "is empty: there is no plan to tell (widen the filters or the scales)")
+    data_lines = arguments.names(data_lines, "data_lines")
+    arguments.instance(data_ages, "data_ages", dict, "a dict of provider -> (oldest, newest, days old)")
     return RunStory(
-        workload=plans.attrs["workload"],
-        assumptions=plans.attrs["assumptions"],
+        workload=workload,
+        assumptions=assumptions,
         plans=plans,
         cheapest=_best_per_provider(plans, "cost_usd"),
         fastest=_best_per_provider(plans, "days"),

@@ -7,10 +7,11 @@ it is given. Errors name the library parameter (`param`); the CLI maps it to its
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Iterable
 
-from costcmp.errors import InvalidParameterError
+from costcmp.errors import InvalidParameterError, shown
 
 _SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12, "p": 1e15}
 _QUANTITY = re.compile(r"^\s*\$?\s*([0-9][0-9_]*\.?[0-9]*(?:e[+-]?[0-9]+)?)\s*([kmbgtp]?)\s*$", re.IGNORECASE)
@@ -26,7 +27,7 @@ def parse_quantity(text: str | float | int, param: str) -> float:
 
     Thousands separators are refused ("1,024" is ambiguous in a comma-separated list)."""
     if isinstance(text, bool):
-        raise InvalidParameterError(param, f"must be a number (got {text!r})")
+        raise InvalidParameterError(param, f"must be a number (got {shown(text)})")
     if isinstance(text, (int, float)):
         value = float(text)
     else:
@@ -34,23 +35,23 @@ def parse_quantity(text: str | float | int, param: str) -> float:
         if not match:
             hint = " (write 1024, not 1,024)" if re.fullmatch(r"\s*[0-9]{1,3}(,[0-9]{3})+\s*", str(text)) else ""
             raise InvalidParameterError(
-                param, f"cannot read {str(text)!r} as a number{hint} (examples: 7B, 1.4T, 7e9, 2M)"
+                param, f"cannot read {shown(str(text))} as a number{hint} (examples: 7B, 1.4T, 7e9, 2M)"
             )
         value = float(match.group(1).replace("_", "")) * _SUFFIX[match.group(2).lower()]
     if not math.isfinite(value) or value <= 0:
-        raise InvalidParameterError(param, f"must be a finite number > 0 (got {text!r})")
+        raise InvalidParameterError(param, f"must be a finite number > 0 (got {shown(text)})")
     if value > MAX_QUANTITY:
-        raise InvalidParameterError(param, f"is too large (got {text!r}; at most {MAX_QUANTITY:.0e})")
+        raise InvalidParameterError(param, f"is too large (got {shown(text)}; at most {MAX_QUANTITY:.0e})")
     return value
 
 
-def parse_count(text: str | int, param: str, *, maximum: int | None = None) -> int:
+def parse_count(text: str | float, param: str, *, maximum: int | None = None) -> int:
     """A whole number >= 1 (1024, 1k, 16e3); refuses fractions and "1,024"."""
     value = parse_quantity(text, param)
     if value != int(value):
-        raise InvalidParameterError(param, f"must be a whole number (got {text!r})")
+        raise InvalidParameterError(param, f"must be a whole number (got {shown(text)})")
     if maximum is not None and value > maximum:
-        raise InvalidParameterError(param, f"must be at most {maximum:,} (got {text!r})")
+        raise InvalidParameterError(param, f"must be at most {maximum:,} (got {shown(text)})")
     return int(value)
 
 
@@ -63,17 +64,22 @@ def parse_counts(
     with the number it probably means, never read as 1 and 24."""
     if values is None:
         return []
-    items: Iterable[str | int] = [values] if isinstance(values, (str, int)) else values
+    if isinstance(values, (str, numbers.Real)):
+        items: Iterable[str | int | float] = [values]
+    elif isinstance(values, Iterable) and not isinstance(values, (bytes, dict)):
+        items = values
+    else:
+        raise InvalidParameterError(param, f"must be a count or a list of counts (got {shown(values)})")
     counts: list[int] = []
     for item in items:
-        parts: list[str | int] = list(item.split(",")) if isinstance(item, str) else [item]
+        parts: list[str | int | float] = list(item.split(",")) if isinstance(item, str) else [item]
         if isinstance(item, str) and any(not str(p).strip() for p in parts):
-            raise InvalidParameterError(param, f"has an empty item in {item!r}")
+            raise InvalidParameterError(param, f"has an empty item in {shown(item)}")
         if isinstance(item, str) and any(len(str(p).strip()) > 1 and str(p).strip().startswith("0") for p in parts[1:]):
             # "1,024" or "10,000": a thousands separator, not a list (no real count starts with 0)
             joined = item.replace(",", "").strip()
             raise InvalidParameterError(
-                param, f"{item!r} reads as a list; did you mean {joined}? (no thousands separators in counts)"
+                param, f"{shown(item)} reads as a list; did you mean {joined}? (no thousands separators in counts)"
             )
         counts.extend(parse_count(p.strip() if isinstance(p, str) else p, param, maximum=maximum) for p in parts)
     return counts
@@ -82,18 +88,18 @@ def parse_counts(
 def parse_duration_hours(text: str | float | int, param: str = "deadline") -> float:
     """A duration in hours from '30d', '12h', '2w', '3mo'. A bare number — str or float — means days."""
     if isinstance(text, bool):
-        raise InvalidParameterError(param, f"must be a duration (got {text!r})")
+        raise InvalidParameterError(param, f"must be a duration (got {shown(text)})")
     if isinstance(text, (int, float)):
         hours = float(text) * 24.0
     else:
         match = _DURATION.match(str(text))
         if not match:
-            raise InvalidParameterError(param, f"cannot read {str(text)!r} as a duration (examples: 30d, 36h, 2w)")
+            raise InvalidParameterError(param, f"cannot read {shown(str(text))} as a duration (examples: 30d, 36h, 2w)")
         unit = (match.group(2) or "d").lower()
         key = "mo" if unit.startswith("mo") else unit[0]
         hours = float(match.group(1)) * _HOURS_PER[key]
     if not math.isfinite(hours) or hours <= 0 or hours > 100 * 8760:
-        raise InvalidParameterError(param, f"must be a duration > 0 and at most 100 years (got {text!r})")
+        raise InvalidParameterError(param, f"must be a duration > 0 and at most 100 years (got {shown(text)})")
     return hours
 
 
@@ -103,11 +109,11 @@ def parse_percent(text: str | float, param: str) -> float:
     try:
         value = float(raw.rstrip("%"))
     except ValueError:
-        raise InvalidParameterError(param, f"cannot read {text!r} as a percentage (example: 35%)") from None
+        raise InvalidParameterError(param, f"cannot read {shown(text)} as a percentage (example: 35%)") from None
     if raw.endswith("%") or value > 1:
         value /= 100.0
     if not math.isfinite(value) or not 0 <= value < 1:
-        raise InvalidParameterError(param, f"must be a percentage from 0% to below 100% (got {text!r})")
+        raise InvalidParameterError(param, f"must be a percentage from 0% to below 100% (got {shown(text)})")
     return value
 
 

@@ -96,11 +96,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever sys.stderr is at the time of each record (tests swap it)."""
+    """Writes to whatever sys.stderr is at the time of each record (tests swap it), each record one safe
+    line: log messages carry server replies and file contents."""
 
     def emit(self, record: logging.LogRecord) -> None:
         self.stream = sys.stderr
         super().emit(record)
+
+    def format(self, record: logging.LogRecord) -> str:
+        from costcmp.render.safe_text import terminal_line
+
+        return terminal_line(super().format(record))
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -114,11 +120,16 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _say(text: str) -> None:
-    """One line on stderr; a stderr that is gone cannot be helped."""
+    """One safe line on stderr (`costcmp.render.safe_text`), in what the stream can encode; a stderr
+    that is gone cannot be helped."""
+    from costcmp.render.safe_text import terminal_line
+
+    line = " ".join(terminal_line(text).split())
     try:
         if sys.stderr is not None:
-            print(" ".join(text.split()), file=sys.stderr)
-    except (OSError, ValueError):
+            encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+            print(line.encode(encoding, "replace").decode(encoding), file=sys.stderr)
+    except (OSError, ValueError, LookupError):
         pass
 
 
@@ -148,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             # The commands show their own lines for these (stale prices, a user cache passed over).
             warnings.simplefilter("ignore", StaleDataWarning)
             warnings.simplefilter("ignore", CacheFallbackWarning)
+            # Inputs are bounded where they enter; a numeric warning past that is noise with an install path.
+            warnings.simplefilter("ignore", RuntimeWarning)
             result = args.run(args)
         _flush_stdout()
         return int(result or 0)
@@ -159,6 +172,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say_interrupted()
         return 130
+    except UnicodeEncodeError as exc:
+        _say(
+            f"costcmp: error: the output holds text that standard output cannot encode ({exc.encoding}); "
+            "set PYTHONIOENCODING=utf-8 or write to a file with --output"
+        )
+        return 2
     except BrokenPipeError:
         _silence_stdout()
         return 0
@@ -269,7 +288,9 @@ def emit(df: pd.DataFrame, fmt: str, path: str | None, draw_table: Callable[[Con
     from costcmp import export
 
     with output(path) as handle:
-        if fmt == "csv":
+        if fmt == "csv" and handle is sys.stdout:
+            _write_encodable(handle, lambda buffer: export.write_csv(df, buffer))
+        elif fmt == "csv":
             export.write_csv(df, handle)
         elif fmt == "json":
             export.write_json(df, handle)
@@ -277,6 +298,18 @@ def emit(df: pd.DataFrame, fmt: str, path: str | None, draw_table: Callable[[Con
             draw_table(console(handle))
     if path not in (None, "-"):
         _say(f"wrote {len(df)} rows to {path}")
+
+
+def _write_encodable(stream: TextIO, write: Callable[[TextIO], None]) -> None:
+    """Write what `write` produces to `stream` only if the stream can encode all of it (an ASCII-only
+    terminal and a non-ASCII name): UnicodeEncodeError before the first byte, never half an output."""
+    import io
+
+    buffer = io.StringIO()
+    write(buffer)
+    text = buffer.getvalue()
+    text.encode(getattr(stream, "encoding", None) or "utf-8")
+    stream.write(text)
 
 
 def warn(lines: Sequence[str]) -> None:

@@ -93,7 +93,7 @@ def run_cluster(args: argparse.Namespace) -> int:
         title = f"What it costs ({count(len(table), 'offer')}, USD; month = 730 h)"
         cluster_costs_table(console, table, title=title)
         if request["preset_source"]:
-            console.print(f"Preset source: {request['preset_source']}", style="dim", highlight=False, markup=False)
+            console.print(f"Preset source: {request['preset_source']}", style="dim")
 
     emit(table, args.fmt, args.output, draw)
     return 0

@@ -6,6 +6,7 @@ import argparse
 import math
 from typing import Any
 
+from costcmp.errors import shown
 from costcmp.pricing.registry import PROVIDERS
 from costcmp.schema import PRICING_KINDS
 
@@ -15,9 +16,9 @@ def finite_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a number: {shown(text)}") from None
     if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a finite number: {shown(text)}")
     return value
 
 
@@ -27,7 +28,7 @@ def whole_number(text: str) -> int:
         return int(text.strip().replace("_", ""))
     except ValueError:
         hint = " (no thousands separators)" if "," in text else ""
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}{hint}") from None
+        raise argparse.ArgumentTypeError(f"not a whole number: {shown(text)}{hint}") from None
 
 
 def add_output(parser: argparse.ArgumentParser) -> None:

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from costcmp import arguments
 from costcmp.errors import PlanInfeasibleError
 from costcmp.planner.assumptions import Assumptions, parse_commit_discounts
 from costcmp.planner.solve import PLAN_COLUMNS, plan_offers
@@ -69,6 +70,7 @@ def plan(
     assumptions are in ``result.attrs``; `costcmp.plan_notes(result)` words the facts.
     """
     from costcmp.offers import filter_offers, resolve_pricing
+    from costcmp.schema import offer_table
 
     workload = build_workload(
         model=model,
@@ -82,7 +84,11 @@ def plan(
         layers=layers,
         hidden=hidden,
     )
-    used = assumptions or Assumptions()
+    used = (
+        Assumptions()
+        if assumptions is None
+        else arguments.instance(assumptions, "assumptions", Assumptions, "a costcmp.Assumptions")
+    )
     counts = parse_counts(gpus, "gpus")
     deadline_hours = None if deadline is None else parse_duration_hours(deadline, "deadline")
     budget_usd = None if budget is None else parse_quantity(budget, "budget")
@@ -90,6 +96,8 @@ def plan(
         from costcmp.cache import load_snapshot
 
         offers = load_snapshot(cache_dir).offers
+    else:
+        offers = offer_table(offers, "offers")
     # Pricing kinds are applied after reserved estimates are derived from on-demand rows.
     chosen = filter_offers(offers, gpu=gpu, provider=provider, region=region)
     kinds = resolve_pricing(pricing)
@@ -100,7 +108,7 @@ def plan(
         gpu_counts=counts,
         deadline_hours=deadline_hours,
         budget_usd=budget_usd,
-        pareto=pareto,
+        pareto=arguments.boolean(pareto, "pareto"),
         pricing_kinds=kinds,
     )
     result.attrs.update(

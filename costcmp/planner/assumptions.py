@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from costcmp.errors import InvalidParameterError
+from costcmp import arguments
+from costcmp.errors import InvalidParameterError, shown
 from costcmp.units import parse_percent
 
 GIB = 1024**3
@@ -142,11 +143,8 @@ class Assumptions:
 
     def __post_init__(self) -> None:
         def check(name: str, value: float | None, low: float, high: float, *, open_low: bool = False) -> None:
-            if value is None:
-                return
-            ok = (low < value if open_low else low <= value) and value <= high
-            if not ok or value != value:
-                raise InvalidParameterError(name, f"must be in {'(' if open_low else '['}{low}, {high}] (got {value})")
+            if value is not None:
+                arguments.real(value, name, low, high, open_low=open_low)
 
         check("mfu", self.mfu, 0.0, 1.0, open_low=True)
         check("goodput", self.goodput, 0.0, 1.0, open_low=True)
@@ -159,14 +157,10 @@ class Assumptions:
         check("restart_minutes", self.restart_minutes, 0.0, 24 * 60.0)
         check("discount", self.discount, 0.0, 0.99)
         check("max_gpus", self.max_gpus, 1, 10_000_000)
-        if self.precision not in ("bf16", "fp8"):
-            raise InvalidParameterError("precision", f"must be bf16 or fp8 (got {self.precision!r})")
-        for kind, value in self.commit_discounts.items():
-            if kind not in TERM_HOURS:
-                raise InvalidParameterError(
-                    "commit_discounts", f"has an unknown term {kind!r}; use 1y=..% and/or 3y=..%"
-                )
-            check("commit_discounts", value, 0.0, 0.99)
+        arguments.whole(self.max_gpus, "max_gpus", 1, 10_000_000)
+        if not isinstance(self.precision, str) or self.precision not in ("bf16", "fp8"):
+            raise InvalidParameterError("precision", f"must be bf16 or fp8 (got {shown(self.precision)})")
+        arguments.commit_discounts(self.commit_discounts)
 
 
 def parse_commit_discounts(text: str | None) -> dict[str, float]:
@@ -178,6 +172,8 @@ def parse_commit_discounts(text: str | None) -> dict[str, float]:
         term, sep, value = part.partition("=")
         kind = {"1y": "reserved_1y", "3y": "reserved_3y"}.get(term.strip().lower())
         if not sep or kind is None:
-            raise InvalidParameterError("commit_discounts", f"cannot read {part.strip()!r}; write it as 1y=35%,3y=55%")
+            raise InvalidParameterError(
+                "commit_discounts", f"cannot read {shown(part.strip())}; write it as 1y=35%,3y=55%"
+            )
         result[kind] = parse_percent(value, "commit_discounts")
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from costcmp import arguments
 from costcmp.errors import ConflictingParametersError, InvalidParameterError, UnknownNameError
 from costcmp.units import parse_quantity, short_number
 
@@ -119,15 +120,15 @@ class Workload:
 
 
 def resolve_preset(name: str) -> ModelPreset:
-    key = name.strip().lower()
+    key = arguments.name(name, "model").strip().lower()
     if key not in PRESETS:
         raise UnknownNameError("model preset", name, PRESETS, param="model")
     return PRESETS[key]
 
 
 def _whole(name: str, value: int | None) -> None:
-    if value is not None and (isinstance(value, bool) or int(value) != value or not 0 < value <= 10_000_000):
-        raise InvalidParameterError(name, f"must be a whole number from 1 to 10,000,000 (got {value})")
+    if value is not None:
+        arguments.whole(value, name, 1, 10_000_000)
 
 
 def build_workload(
@@ -147,7 +148,7 @@ def build_workload(
 
     FLOPs = 6·N_active·D (Kaplan et al. 2020) + 12·L·d·S·D attention (PaLM App. B) + 2·N_teacher·D for a
     distillation teacher's forward passes. Memory counts every parameter (N_total)."""
-    preset = resolve_preset(model) if model else None
+    preset = resolve_preset(model) if model is not None else None
     n_total = parse_quantity(params, "params") if params is not None else (preset.params if preset else None)
     if active_params is not None:
         n_active: float | None = parse_quantity(active_params, "active_params")
@@ -160,6 +161,7 @@ def build_workload(
     else:
         n_active = preset.active_params if preset and params is None else n_total
     n_teacher = parse_quantity(teacher_params, "teacher_params") if teacher_params is not None else None
+    chinchilla = arguments.boolean(chinchilla, "chinchilla")
     if tokens is not None and chinchilla:
         raise ConflictingParametersError("tokens", "chinchilla", "conflict: chinchilla sets the tokens; give one")
     if chinchilla:

@@ -87,12 +87,12 @@ def cluster_costs_table(console: Console, table: pd.DataFrame, *, title: str) ->
     gbps = headers.index("Gbps")
     for cells, slow, note in rows:
         shown: list[str | Text] = [Text(cells[i], style="red" if slow and i == gbps else "") for i in keep]
-        grid.add_row(*shown, *([Text(note)] if has_notes else []))
+        grid.add_row(*shown, *([Text(cell_text(note))] if has_notes else []))
     if rows:
         console.print(grid)
     if shared:
-        console.print(f"Every offer: {'; '.join(shared)}.", highlight=False, markup=False)
+        console.print(cell_text(f"Every offer: {'; '.join(shared)}."))
     if unpriced:
-        places = ", ".join(dict.fromkeys(unpriced))
+        places = cell_text(", ".join(dict.fromkeys(unpriced)))
         console.print(f"Not priced, no CPU offer in the data for the top-up: {places} (in --format csv).", style="dim")
     narrow_note(console, [headers[i] for i in range(len(headers)) if i not in keep])

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from costcmp.render.safe_text import CELL_LIMIT, terminal_line
+
 CHEAPEST_MARK = "★"
 FASTEST_MARK = "»"
-#: C0/C1 control characters and escape sequences: data cells never drive the terminal.
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def cell_text(value: Any) -> str:
-    """A data value as table text, with terminal control characters and escape sequences removed."""
-    return _CONTROL.sub("", "" if value is None else str(value))
+    """A data value as one line of table text: escape sequences and invisible characters removed, cut to
+    `CELL_LIMIT` characters (see `costcmp.render.safe_text`)."""
+    return terminal_line(value, CELL_LIMIT)
 
 
 def missing(value: Any) -> bool:

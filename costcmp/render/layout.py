@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from costcmp.render.formatting import cell_text, missing, number, percent, usd
+from costcmp.render.safe_text import terminal_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,13 +46,13 @@ def narrow_note(console: Console, hidden: list[str]) -> None:
 def footer(console: Console, lines: Iterable[str], warnings: Iterable[str] = ()) -> None:
     """Data age, sources and warnings under a report."""
     for line in lines:
-        console.print(line, style="dim", highlight=False, markup=False)
+        console.print(terminal_line(line), style="dim")
     for warning in warnings:
-        console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
+        console.print(terminal_line(f"warning: {warning}"), style="yellow")
 
 
 def message(console: Console, text: str) -> None:
-    console.print(text, highlight=False, markup=False)
+    console.print(terminal_line(text))
 
 
 def simple_table(console: Console, df: pd.DataFrame, columns: Iterable[tuple[str, str, str]], *, title: str) -> None:

@@ -12,6 +12,7 @@ from rich.text import Text
 from costcmp.describe import plan_notes
 from costcmp.render.formatting import FASTEST_MARK, cell_text, likely_range, number, percent, usd
 from costcmp.render.layout import NOTES_MIN_WIDTH, compact_table, fit_columns, narrow_note
+from costcmp.render.safe_text import terminal_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,7 +43,7 @@ def plan_table(console: Console, plans: pd.DataFrame, summary: Iterable[str], *,
     only the notes column wraps.
     """
     for line in summary:
-        console.print(line, highlight=False, markup=False)
+        console.print(terminal_line(line))
     console.print()
     cost, days = plans["cost_usd"].to_numpy(float), plans["days"].to_numpy(float)
     positions = np.flatnonzero(plans["fits"].to_numpy(bool) & ~np.isnan(cost))
@@ -91,7 +92,7 @@ def plan_table(console: Console, plans: pd.DataFrame, summary: Iterable[str], *,
         if notes_below:
             shown.insert(0, Text(str(i + 1)))
         else:
-            shown.append(Text(notes[i], style="" if fitting_rows[i] else "red"))
+            shown.append(Text(terminal_line(notes[i]), style="" if fitting_rows[i] else "red"))
         table.add_row(*shown, style="bold green" if i in (cheapest, fastest) else (None if fitting_rows[i] else "dim"))
     console.print(table)
     console.print(
@@ -104,9 +105,7 @@ def plan_table(console: Console, plans: pd.DataFrame, summary: Iterable[str], *,
         for i, note in enumerate(notes):
             if note:
                 console.print(
-                    f"{i + 1:>3}. {note}",
-                    highlight=False,
-                    markup=False,
+                    terminal_line(f"{i + 1:>3}. {note}"),
                     style=None if fitting_rows[i] else "red",
                 )
     narrow_note(console, [headers[i] for i in range(len(headers)) if i not in keep and priorities[i] != 99])

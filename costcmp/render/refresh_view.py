@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from costcmp.render.formatting import cell_text
 from costcmp.render.layout import compact_table
+from costcmp.render.safe_text import terminal_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,8 +23,8 @@ class RichRefreshProgress:
 
         self._progress = Progress(
             SpinnerColumn(),
-            TextColumn("{task.description:<28}"),
-            TextColumn("{task.fields[status]}"),
+            TextColumn("{task.description:<28}", markup=False),  # data: never read as console markup
+            TextColumn("{task.fields[status]}", markup=False),
             TimeElapsedColumn(),
             console=console,
             transient=False,
@@ -37,16 +39,16 @@ class RichRefreshProgress:
         self._progress.stop()
 
     def region_started(self, provider: str, region: str) -> None:
-        self._tasks[(provider, region)] = self._progress.add_task(f"{provider} {region}", total=None, status="starting")
+        self._tasks[(provider, region)] = self._progress.add_task(
+            cell_text(f"{provider} {region}"), total=None, status="starting"
+        )
 
     def page_fetched(self, provider: str, region: str, pages: int, rows: int) -> None:
         self._progress.update(self._tasks[(provider, region)], status=f"{pages} pages, {rows} products")
 
     def region_finished(self, outcome: Any) -> None:
         status = (
-            f"[green]ok[/] {outcome.pages} pages, {outcome.rows} rows"
-            if outcome.ok
-            else f"[red]failed[/] {outcome.error}"
+            f"ok {outcome.pages} pages, {outcome.rows} rows" if outcome.ok else cell_text(f"failed {outcome.error}")
         )
         self._progress.update(self._tasks[(outcome.provider, outcome.region)], status=status, total=1, completed=1)
 
@@ -66,7 +68,7 @@ class LogRefreshProgress:
 
     def _say(self, text: str) -> None:
         with self._lock:
-            print(text, file=self._stream, flush=True)
+            print(terminal_line(text), file=self._stream, flush=True)
 
     def region_started(self, provider: str, region: str) -> None:
         self._say(f"{provider} {region}: fetching")
@@ -103,11 +105,14 @@ def refresh_summary(console: Console, report: Any) -> None:  # a costcmp.refresh
             skipped = f"{o.kept_previous} previous rows kept" + (f"; {skipped}" if skipped else "")
         if o.notes:
             skipped = "; ".join(o.notes) + (f"; {skipped}" if skipped else "")
-        status = Text("ok", style="green") if o.ok else Text(f"failed: {o.error}", style="red")
-        table.add_row(o.provider, o.region, status, str(o.pages), str(o.rows), f"{o.seconds:.1f}", skipped)
+        status = Text("ok", style="green") if o.ok else Text(cell_text(f"failed: {o.error}"), style="red")
+        table.add_row(
+            Text(cell_text(o.provider)), Text(cell_text(o.region)), status, str(o.pages), str(o.rows),
+            f"{o.seconds:.1f}", Text(terminal_line(skipped)),
+        )  # fmt: skip
     console.print(table)
     if report.written_to is not None:
-        console.print(f"Wrote {report.total_rows:,} offers to {report.written_to}.", highlight=False)
+        console.print(terminal_line(f"Wrote {report.total_rows:,} offers to {report.written_to}."))
     else:
         console.print("Nothing written: no region returned prices; the cache is unchanged.", highlight=False)
     if report.failed:

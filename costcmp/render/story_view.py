@@ -10,6 +10,7 @@ from rich.text import Text
 from costcmp.describe import plan_notes
 from costcmp.render.formatting import cell_text, likely_range, money, number
 from costcmp.render.layout import compact_table
+from costcmp.render.safe_text import terminal_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,13 +40,13 @@ def _plans(console: Console, story: RunStory, plans: pd.DataFrame, title: str) -
             cell_text(row["provider"]),
             cell_text(row["region"]),
             cell_text(row["instance_type"]),
-            row["pricing"].replace("_", "-"),
-            f"{row['gpus']:,}×{row['gpu']}",
+            cell_text(row["pricing"]).replace("_", "-"),
+            f"{row['gpus']:,}×{cell_text(row['gpu'])}",
             number(row["days"], 1),
             number(row["gpu_hours"]),
             money(row["cost_usd"]),
             likely_range(row),
-            Text(note),
+            Text(terminal_line(note)),
         )
     console.print(grid)
 
@@ -53,12 +54,14 @@ def _plans(console: Console, story: RunStory, plans: pd.DataFrame, title: str) -
 def run_story_view(console: Console, story: RunStory) -> None:
     """The whole story: workload and assumptions, best plans per provider, the Pareto front, what spot
     and reservations change, and the data's age and sources."""
-    console.print(Panel(Text("\n".join(story.headline)), title="The run", expand=False), highlight=False)
+    console.print(_panel(story.headline, "The run"))
     _plans(console, story, story.cheapest, "Cheapest plan per provider")
     _plans(console, story, story.fastest, "Fastest plan per provider")
     _plans(console, story, story.pareto, "Time/cost Pareto front (no plan is both cheaper and faster)")
-    console.print(
-        Panel(Text("\n".join(story.pricing_story)), title="Spot and reservations", expand=False),
-        highlight=False,
-    )
-    console.print(Panel(Text("\n".join(story.data_lines)), title="Data", expand=False), highlight=False)
+    console.print(_panel(story.pricing_story, "Spot and reservations"))
+    console.print(_panel(story.data_lines, "Data"))
+
+
+def _panel(lines: list[str], title: str) -> Panel:
+    """A panel of sentences, each one line of safe text (a line feed inside a name starts no new row)."""
+    return Panel(Text("\n".join(terminal_line(line) for line in lines)), title=title, expand=False)

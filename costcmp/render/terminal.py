@@ -1,9 +1,12 @@
-"""The rich Console for a stream: colour only on a terminal, a sane width anywhere, and plain ASCII
-where the stream cannot encode Unicode (× -> x, … -> ..., ★ -> *)."""
+"""The rich Console for a stream: colour only on a terminal, a sane width anywhere, plain ASCII where
+the stream cannot encode Unicode (× -> x, … -> ..., ★ -> *), and nothing from data that drives the
+terminal: console markup is off (a name like ``[link=...]`` stays text) and every rendered piece of
+text passes `costcmp.render.safe_text.strip_controls` on its way out."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -54,10 +57,20 @@ def console_for(stream: IO[str], *, stderr: bool = False) -> Console:
     A broken pipe (`costcmp prices | head -1`) is raised as BrokenPipeError for the CLI to end quietly
     with status 0; rich's own handler would exit with status 1."""
     from rich.console import Console
+    from rich.segment import Segment
+
+    from costcmp.render.safe_text import strip_controls
 
     class _Console(Console):
         def on_broken_pipe(self) -> None:
             raise BrokenPipeError
+
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            """The one place rich turns segments into characters: text is filtered here, styles (the
+            escape sequences rich itself makes for colour) are not."""
+            clean = (segment if segment.control else Segment(strip_controls(segment.text), segment.style)
+                     for segment in buffer)  # fmt: skip
+            return super()._render_buffer(clean)
 
     interactive = stream.isatty()
     width: int | None = None
@@ -76,6 +89,8 @@ def console_for(stream: IO[str], *, stderr: bool = False) -> Console:
         color_system="auto" if interactive else None,
         safe_box=True,
         emoji=False,
+        markup=False,
+        highlight=False,
     )
     if interactive and console.width < MIN_WIDTH:
         console.width = MIN_WIDTH
