@@ -26,9 +26,9 @@ _LAZY: dict[str, str] = {
     "InvalidParameterError": "costcmp.errors",
     "PLAN_COLUMNS": "costcmp.planner.solve",
     "PRICING_KINDS": "costcmp.schema",
-    "PROVIDERS": "costcmp.pricing.registry",
+    "PROVIDERS": "costcmp.providers",
     "PlanInfeasibleError": "costcmp.errors",
-    "REGISTRY": "costcmp.pricing.registry",
+    "REGISTRY": "costcmp.providers",
     "SCHEMA_COLUMNS": "costcmp.schema",
     "SchemaError": "costcmp.errors",
     "StaleDataWarning": "costcmp.errors",
@@ -97,7 +97,7 @@ if TYPE_CHECKING:
     from costcmp.planner import plan
     from costcmp.planner.assumptions import Assumptions
     from costcmp.planner.solve import PLAN_COLUMNS
-    from costcmp.pricing.registry import PROVIDERS, REGISTRY
+    from costcmp.providers import PROVIDERS, REGISTRY
     from costcmp.schema import PRICING_KINDS, SCHEMA_COLUMNS
     from costcmp.story import build_run_story
 

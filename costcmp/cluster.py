@@ -17,15 +17,14 @@ from typing import TYPE_CHECKING
 from costcmp import arguments
 from costcmp.errors import InvalidParameterError, UnknownNameError
 from costcmp.hardware import SPECS, resolve_gpu
-from costcmp.pricing.registry import REGISTRY
+from costcmp.providers import REGISTRY
 from costcmp.top500 import HPL_EFFICIENCY, LISTS, placement
+from costcmp.units import HOURS_PER_MONTH, HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     import pandas as pd
 
 UNPRICED_CPU_NOTE = "no CPU price in this region: CPU top-up not priced"
-HOURS_PER_MONTH = 730.0
-HOURS_PER_YEAR = 8760.0
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def price_cluster(
     ("request") and the pricing kinds asked for but absent from the data ("missing_pricing").
     Example: ``costcmp.price_cluster(preset="msft-openai-2020")``.
     """
-    from costcmp.offers import filter_offers, resolve_pricing, with_reserved_estimates
+    from costcmp.offers import resolve_pricing, select_offers, with_reserved_estimates
     from costcmp.schema import offer_table
     from costcmp.units import parse_count
 
@@ -139,7 +138,7 @@ def price_cluster(
     else:
         offers = offer_table(offers, "offers")
     kinds = resolve_pricing(pricing)
-    table = filter_offers(offers, provider=provider, region=region, include_cpu=True)
+    table = select_offers(offers, provider=provider, region=region, include_cpu=True)
     table = with_reserved_estimates(table, discounts)
     if kinds:
         table = table[table["pricing"].isin(kinds) | (table["gpu_count"] == 0)]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from costcmp import arguments
 from costcmp.errors import InvalidParameterError
 from costcmp.planner import assumptions as A
-from costcmp.pricing.registry import REGISTRY
+from costcmp.providers import REGISTRY
 from costcmp.units import short_number
 
 if TYPE_CHECKING:

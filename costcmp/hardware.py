@@ -4,8 +4,7 @@ All TFLOPS are *dense* (no 2:4 sparsity): NVIDIA's headline tensor figures carry
 asterisk and are halved here. `fp64_tflops` is the vector (CUDA-core) rate and `fp64_tensor_tflops`
 the matrix rate that HPL/Top500 Rpeak uses where the GPU has FP64 tensor cores. NaN means the
 vendor publishes no figure (never 0). `confidence`: C = read in a primary source; C2 = confirmed at
-second hand; U = unconfirmed (use with care). Sources: ../shared/reference/hardware_specs.md and the
-datasheets named per row.
+second hand; U = unconfirmed (use with care). Sources: the datasheets and publications named per row.
 """
 
 from __future__ import annotations
@@ -77,16 +76,17 @@ _SPECS: tuple[GPUSpec, ...] = (
     GPUSpec("B300", "NVIDIA", "HGX B300 (Blackwell Ultra)", 288, 8000, 1.25, 1.25, 75, 1125, 2250, 2250, 4500, 1100, "C2",
             "Per-GPU dense figures (HGX B300 sparse totals halved: BF16 36 PF / 8, FP8 72 PF / 8, TF32 18 PF / 8; FP32 75, "
             "FP64 1.25); 288 GB HBM3e (AWS exposes 275,040 MiB); ~8 TB/s and 1,100 W unconfirmed (one source). "
-            "../shared/reference/spot_and_new_gpus.md §3."),
+            "NVIDIA HGX B300 specifications; per-GPU table at glennklockwood.com (B300); Verda blog (B300)."),
     GPUSpec("GB200", "NVIDIA", "GB200 NVL72 (per GPU)", 186, 8000, 40, 40, NAN, 1250, 2500, 2500, 5000, 1200, "U",
             "Per GPU in GB200 NVL72: rack 720 PF FP8 sparse / 72 -> 5,000 dense, BF16 2,500, 1,200 W; 186 GB usable "
             "(MLCommons system description; Azure docs 192 GiB); 8 TB/s. FP64 40 and TF32 1,250 unconfirmed; "
-            "FP32 unpublished. ../shared/reference/spot_and_new_gpus.md §3."),
+            "FP32 unpublished. NVIDIA GB200 NVL72 specifications; MLCommons Inference v6.1 system description "
+            "(Crusoe GB200-NVL72); Microsoft Azure ND GB200 v6 docs."),
     GPUSpec("RTX-PRO-6000", "NVIDIA", "RTX PRO 6000 Blackwell Server Edition (PCIe)", 96, 1792, NAN, NAN, 125, NAN, 500,
             500, 1000, 600, "U",
             "96 GB GDDR7 (Azure docs; AWS 98,304 MiB), 1,792 GB/s, 600 W, up to 125 TFLOPS FP32 (press coverage of "
             "GTC 2025). BF16/FP8 dense are the published 4,000 sparse FP4 'AI TOPS' / 8 and / 4: derived, unconfirmed. "
-            "../shared/reference/spot_and_new_gpus.md §3."),
+            "NVIDIA RTX PRO 6000 Blackwell Server Edition product page; Microsoft Azure and AWS instance docs."),
     GPUSpec("MI300X", "AMD", "OAM 192 GB", 192, 5300, 81.7, 163.4, 163.4, 653.7, 1307.4, 1307.4, 2614.9, 750, "C2",
             "AMD Instinct MI300X datasheet (dense; FP32/FP64 163.4 matrix, 81.7 vector)."),
 )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from costcmp import arguments
 from costcmp.errors import InvalidParameterError, UnknownNameError, shown
 from costcmp.hardware import SPECS, resolve_gpu
-from costcmp.pricing.registry import PROVIDERS
+from costcmp.providers import PROVIDERS
 from costcmp.schema import PRICING_KINDS
 
 if TYPE_CHECKING:
@@ -69,9 +69,39 @@ def filter_offers(
 ) -> pd.DataFrame:
     """Rows of `offers` matching every given filter. Names are validated against the valid choices.
 
-    `min_gpu_memory` is GiB per GPU. CPU-only rows are dropped unless `include_cpu`.
+    `offers` is checked at the door against the schema (`costcmp.schema.offer_table`: an unknown
+    provider, a missing column, a price that is not > 0 is refused naming `offers`); the rows returned
+    are the caller's, with any extra columns. `min_gpu_memory` is GiB per GPU. CPU-only rows are dropped
+    unless `include_cpu`.
     """
-    offers = arguments.frame(offers, "offers", ("provider", "region", "gpu", "gpu_count", "gpu_memory_gb", "pricing"))
+    from costcmp.schema import offer_table
+
+    offer_table(offers, "offers")
+    return select_offers(
+        offers.reset_index(drop=True),
+        gpu=gpu,
+        provider=provider,
+        region=region,
+        pricing=pricing,
+        min_gpus=min_gpus,
+        min_gpu_memory=min_gpu_memory,
+        include_cpu=include_cpu,
+    )
+
+
+def select_offers(
+    offers: pd.DataFrame,
+    *,
+    gpu: str | Iterable[str] | None = None,
+    provider: str | Iterable[str] | None = None,
+    region: str | Iterable[str] | None = None,
+    pricing: str | Iterable[str] | None = None,
+    min_gpus: int | None = None,
+    min_gpu_memory: float | None = None,
+    include_cpu: bool = False,
+) -> pd.DataFrame:
+    """`filter_offers` on a table already checked (the snapshot, or one `offer_table` passed): the
+    library's own calls, which must not pay for the check twice."""
     mask = offers["gpu_count"] >= 0 if arguments.boolean(include_cpu, "include_cpu") else offers["gpu_count"] > 0
     gpus = resolve_gpus(gpu)
     if gpus:
@@ -164,7 +194,7 @@ def load_offers(
     from costcmp.cache import load_snapshot
 
     snapshot = load_snapshot(cache_dir)
-    return filter_offers(
+    return select_offers(
         snapshot.offers,
         gpu=gpu,
         provider=provider,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from costcmp.errors import MissingExtraError
-from costcmp.pricing.registry import REGISTRY
+from costcmp.providers import REGISTRY
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -128,10 +128,10 @@ def refresh(
         raise CostcmpError("no regions to refresh")
     target = cache.user_cache_dir(cache_dir)
     cache.ensure_writable(target)
-    results = _fetch_all(tasks, workers, progress)
+    # Each region is reported as soon as it is fetched; the rows are validated together afterwards (one
+    # vectorized pass costs what one region's does), a region with a bad row then failing alone.
+    results = _fetch_all(tasks, workers, progress, lambda outcome, _: progress.region_finished(outcome))
     _validate_fresh(results)
-    for outcome, _ in results:
-        progress.region_finished(outcome)
     outcomes = sorted((o for o, _ in results), key=lambda o: (o.provider, o.region))
     fresh = [(o, r) for o, r in results if r is not None and len(r.rows)]
     if not fresh:
@@ -150,17 +150,21 @@ def refresh(
 
 def _checked_regions(provider: str, codes: list[str]) -> list[str]:
     """Region codes as the provider spells them, refused before any network call when unknown."""
-    from costcmp.pricing.registry import REGISTRY
+    from costcmp.providers import REGISTRY
 
     spec = REGISTRY.get(provider)
     return [spec.validate_region(code) for code in codes] if spec else codes
 
 
 def _fetch_all(
-    tasks: list[tuple[PriceAdapter, str]], workers: int, progress: RefreshProgress
+    tasks: list[tuple[PriceAdapter, str]],
+    workers: int,
+    progress: RefreshProgress,
+    finished: Callable[[RegionOutcome, RegionResult | None], None],
 ) -> list[tuple[RegionOutcome, RegionResult | None]]:
     """Run the fetches on daemon threads: Ctrl-C returns at once (nothing is written then), and the
-    process can exit without waiting for requests in flight."""
+    process can exit without waiting for requests in flight. `finished` is called in this thread for
+    each region as soon as it is done, in the order regions finish (the fast ones first)."""
     import queue
     import threading
 
@@ -193,6 +197,7 @@ def _fetch_all(
                 continue
             if isinstance(item, BaseException):
                 raise item
+            finished(*item)
             results.append(item)
     except BaseException:
         stop.set()
@@ -240,22 +245,26 @@ def _keep_spot_bands(merged: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFra
 
 
 def _validate_fresh(results: list[tuple[RegionOutcome, RegionResult | None]]) -> None:
-    """Coerce and validate every region's new rows: one vectorized pass, and only if that fails, region by
-    region, so that a region with a bad row fails alone (keeping its previous rows) and the rest land."""
+    """Complete and validate every region's new rows: the derived `usd_per_gpu_hour` is computed here,
+    once for every adapter, and the rows coerced to the schema in one vectorized pass; only if that
+    fails, region by region, so that a region with a bad row fails alone (keeping its previous rows)
+    and the rest land."""
     import pandas as pd
 
     from costcmp.errors import SchemaError
-    from costcmp.schema import coerce
+    from costcmp.schema import coerce, with_gpu_hour_price
 
     live = [(o, r) for o, r in results if r is not None and len(r.rows)]
     if not live:
         return
     try:
-        table = coerce(pd.concat([r.rows for _, r in live], ignore_index=True), "refreshed rows")
+        joined = pd.concat([r.rows for _, r in live], ignore_index=True)
+        table = coerce(with_gpu_hour_price(joined), "refreshed rows")
     except SchemaError:
         for outcome, result in live:
             try:
-                result.rows = coerce(result.rows.reset_index(drop=True), f"{outcome.provider} {outcome.region}")
+                rows = with_gpu_hour_price(result.rows.reset_index(drop=True))
+                result.rows = coerce(rows, f"{outcome.provider} {outcome.region}")
             except SchemaError as exc:
                 outcome.error, outcome.rows, result.rows = f"bad data: {exc}", 0, result.rows.iloc[0:0]
         return

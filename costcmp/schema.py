@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from costcmp.errors import SchemaError, shown
 from costcmp.hardware import CANONICAL_GPUS
-from costcmp.pricing.registry import PROVIDERS
+from costcmp.providers import PROVIDERS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -218,7 +218,12 @@ def validate(df: pd.DataFrame, origin: str, *, first_line: int = 2, today: date 
 
 
 def with_gpu_hour_price(df: pd.DataFrame) -> pd.DataFrame:
-    """Fill `usd_per_gpu_hour` from `usd_per_hour` and `gpu_count` (NaN for CPU-only rows)."""
+    """Fill `usd_per_gpu_hour` from `usd_per_hour` and `gpu_count` (NaN for CPU-only rows): the one place
+    this derived column is computed for rows from an adapter. Text that is no number gives NaN here
+    and is refused, with its line, by `coerce`."""
+    import pandas as pd
+
     out = df.copy()
-    out["usd_per_gpu_hour"] = out["usd_per_hour"] / out["gpu_count"].where(out["gpu_count"] > 0)
+    count = pd.to_numeric(out["gpu_count"], errors="coerce")
+    out["usd_per_gpu_hour"] = pd.to_numeric(out["usd_per_hour"], errors="coerce") / count.where(count > 0)
     return out

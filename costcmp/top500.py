@@ -2,7 +2,7 @@
 
 Rmax in TFLOP/s. Confidence: C = the exact figure read in a source (top500.org pages and a published
 transcript of the Nov 2020 list); T = only the rounded PF value top500.org's text gives; M = exact
-figure from memory, unconfirmed. See ../shared/reference/prices_extra.md §3.
+figure from memory, unconfirmed. Each list's `source` names its pages.
 """
 
 from __future__ import annotations

@@ -16,7 +16,11 @@ from costcmp.errors import InvalidParameterError, shown
 _SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12, "p": 1e15}
 _QUANTITY = re.compile(r"^\s*\$?\s*([0-9][0-9_]*\.?[0-9]*(?:e[+-]?[0-9]+)?)\s*([kmbgtp]?)\s*$", re.IGNORECASE)
 _DURATION = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(h|hours?|d|days?|w|weeks?|mo|months?)?\s*$", re.I)
-_HOURS_PER = {"h": 1.0, "d": 24.0, "w": 168.0, "mo": 730.0}
+#: Hours in a year of 365 days, and in an average month of one: what clouds bill by (AWS and Azure
+#: price a month as 730 hours; reserved terms are 1 or 3 such years).
+HOURS_PER_YEAR = 8760.0
+HOURS_PER_MONTH = HOURS_PER_YEAR / 12
+_HOURS_PER = {"h": 1.0, "d": 24.0, "w": 168.0, "mo": HOURS_PER_MONTH}
 #: The largest quantity accepted: far beyond any real run (1e30 FLOPs is ~10^5 x today's largest), and
 #: small enough that products of two quantities stay finite in float64.
 MAX_QUANTITY = 1e30
@@ -98,7 +102,7 @@ def parse_duration_hours(text: str | float | int, param: str = "deadline") -> fl
         unit = (match.group(2) or "d").lower()
         key = "mo" if unit.startswith("mo") else unit[0]
         hours = float(match.group(1)) * _HOURS_PER[key]
-    if not math.isfinite(hours) or hours <= 0 or hours > 100 * 8760:
+    if not math.isfinite(hours) or hours <= 0 or hours > 100 * HOURS_PER_YEAR:
         raise InvalidParameterError(param, f"must be a duration > 0 and at most 100 years (got {shown(text)})")
     return hours
 

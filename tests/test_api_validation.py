@@ -108,8 +108,14 @@ def test_an_offer_table_is_checked_at_the_door() -> None:
     bad.loc[bad.index[0], ["usd_per_hour", "usd_per_gpu_hour"]] = [-8.0, -1.0]
     refused(lambda: costcmp.plan(model="llama2-7b", gpu="H100", gpus=8, offers=bad), "offers")
     unknown = offers.copy()
-    unknown["provider"] = "ibm"
-    refused(lambda: costcmp.price_cluster(gpu="H100", gpus=8, offers=unknown), "offers")
+    unknown.loc[unknown["pricing"] == "spot", "provider"] = "ibm"  # a provider the registry does not know
+    for call in (
+        lambda: costcmp.plan(model="llama2-7b", gpu="H100", gpus=8, offers=unknown),
+        lambda: costcmp.price_cluster(gpu="H100", gpus=8, offers=unknown),
+        lambda: costcmp.filter_offers(unknown, gpu="H100"),
+    ):
+        error = refused(call, "offers")
+        assert isinstance(error, costcmp.SchemaError) and "unknown provider" in str(error) and "'ibm'" in str(error)
     text = offers.astype(str)  # every column text, as from a hand-made CSV: converted, still accepted
     assert len(costcmp.plan(model="llama2-7b", gpu="H100", gpus=8, offers=text)) > 0
 

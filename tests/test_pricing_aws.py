@@ -127,12 +127,14 @@ class Stubbed:
     def __init__(self) -> None:
         self.pricing = boto3.client("pricing", region_name="us-east-1")
         self.ec2 = boto3.client("ec2", region_name="us-east-1")
-        self.pricing_stub, self.ec2_stub = Stubber(self.pricing), Stubber(self.ec2)
+        self.spot = boto3.client("ec2", region_name="us-east-1")  # the adapter's second EC2 stream
+        self.pricing_stub, self.ec2_stub, self.spot_stub = Stubber(self.pricing), Stubber(self.ec2), Stubber(self.spot)
         self.made: list[tuple[str, str]] = []
 
     def factory(self, service: str, region: str):  # type: ignore[no-untyped-def]
+        first_ec2 = service == "ec2" and (service, region) not in self.made
         self.made.append((service, region))
-        return self.pricing if service == "pricing" else self.ec2
+        return self.pricing if service == "pricing" else self.ec2 if first_ec2 else self.spot
 
 
 def _pricing_params(token: str | None = None) -> dict:
@@ -166,23 +168,24 @@ def test_fetch_region_with_pagination_throttling_and_a_malformed_item() -> None:
         {"InstanceTypes": ["p4de.24xlarge", "p5.48xlarge", "p5e.48xlarge", "p5en.48xlarge"]},
     )
     spot_params = {"InstanceTypes": ANY, "ProductDescriptions": ["Linux/UNIX"], "StartTime": ANY}
-    s.ec2_stub.add_response(
+    s.spot_stub.add_response(
         "describe_spot_price_history",
         {"SpotPriceHistory": fixture["spot"][:3], "NextToken": "spot-2"},
         spot_params,
     )
-    s.ec2_stub.add_response(
+    s.spot_stub.add_response(
         "describe_spot_price_history",
         {"SpotPriceHistory": fixture["spot"][3:], "NextToken": ""},
         {**spot_params, "NextToken": "spot-2"},
     )
     slept: list[float] = []
     pages: list[int] = []
-    with s.pricing_stub, s.ec2_stub:
-        adapter = AwsAdapter(s.factory, sleep=slept.append, now=lambda: NOW, overlap_ec2_calls=False)
+    with s.pricing_stub, s.ec2_stub, s.spot_stub:
+        adapter = AwsAdapter(s.factory, sleep=slept.append, now=lambda: NOW)
         result = adapter.fetch_region("us-east-1", pages.append)
         s.pricing_stub.assert_no_pending_responses()
         s.ec2_stub.assert_no_pending_responses()
+        s.spot_stub.assert_no_pending_responses()
     assert len(slept) == 1 and 0.05 <= slept[0] <= 0.1 and result.pages == 5 and len(pages) == 5
     assert result.skipped["malformed Price List item"] == 1
     assert result.skipped["zero on-demand rate (placeholder; not stored)"] == 1
@@ -222,11 +225,9 @@ def test_instance_types_missing_from_ec2_fall_back_to_declared_tables() -> None:
         _pricing_params(),
     )
     s.ec2_stub.add_response("describe_instance_types", {"InstanceTypes": []}, {"InstanceTypes": ANY})
-    s.ec2_stub.add_response("describe_spot_price_history", {"SpotPriceHistory": [], "NextToken": ""}, None)
-    with s.pricing_stub, s.ec2_stub:
-        result = AwsAdapter(s.factory, sleep=lambda _: None, now=lambda: NOW, overlap_ec2_calls=False).fetch_region(
-            "us-east-1", lambda _: None
-        )
+    s.spot_stub.add_response("describe_spot_price_history", {"SpotPriceHistory": [], "NextToken": ""}, None)
+    with s.pricing_stub, s.ec2_stub, s.spot_stub:
+        result = AwsAdapter(s.factory, sleep=lambda _: None, now=lambda: NOW).fetch_region("us-east-1", lambda _: None)
     row = result.rows.iloc[0]
     assert row["gpu"] == "L40S" and row["gpu_count"] == 1 and row["vcpus"] == 4 and row["memory_gb"] == 32
     assert math.isnan(row["network_gbps"])  # "Up to" states no baseline
@@ -247,11 +248,9 @@ def test_unknown_gpu_models_are_counted_not_dropped_silently() -> None:
         {"InstanceTypes": [instance_type("g5g.xlarge", "T4g", 1, 16384, 4, 8192, "Up to 10 Gigabit")]},
         {"InstanceTypes": ANY},
     )
-    s.ec2_stub.add_response("describe_spot_price_history", {"SpotPriceHistory": [], "NextToken": ""}, None)
-    with s.pricing_stub, s.ec2_stub:
-        result = AwsAdapter(s.factory, sleep=lambda _: None, now=lambda: NOW, overlap_ec2_calls=False).fetch_region(
-            "us-east-1", lambda _: None
-        )
+    s.spot_stub.add_response("describe_spot_price_history", {"SpotPriceHistory": [], "NextToken": ""}, None)
+    with s.pricing_stub, s.ec2_stub, s.spot_stub:
+        result = AwsAdapter(s.factory, sleep=lambda _: None, now=lambda: NOW).fetch_region("us-east-1", lambda _: None)
     assert result.rows.empty
     assert result.skipped["g5g.xlarge: GPU model 'T4g' is not one costcmp knows"] == 1
 

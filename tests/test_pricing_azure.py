@@ -79,7 +79,7 @@ def test_three_page_chain_to_schema_rows(retail: FakeRetailPrices) -> None:
     rows = result.rows.set_index(["instance_type", "pricing"])
     h100 = rows.loc[("Standard_ND96isr_H100_v5", "reserved_3y")]
     assert h100["usd_per_hour"] == pytest.approx(1_240_000 / 26280) and h100["gpu"] == "H100"
-    assert h100["usd_per_gpu_hour"] == pytest.approx(1_240_000 / 26280 / 8) and h100["network_gbps"] == 3200
+    assert h100["gpu_count"] == 8 and h100["network_gbps"] == 3200  # usd_per_gpu_hour: derived by the refresh
     assert "Reservation price for the term / hours in it" in h100["detail"]
     assert ("Standard_NC24ads_A100_v4", "spot") not in rows.index  # zero price never stored
     assert result.skipped["zero price"] == 1 and result.skipped["Windows product"] == 1

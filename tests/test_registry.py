@@ -8,7 +8,7 @@ import math
 import pytest
 
 from costcmp.errors import UnknownNameError
-from costcmp.pricing.registry import AWS, PROVIDERS, REGISTRY, CredentialOption, ProviderSpec, provider_spec
+from costcmp.providers import AWS, PROVIDERS, REGISTRY, CredentialOption, ProviderSpec, provider_spec
 
 
 @pytest.mark.parametrize("name", PROVIDERS)

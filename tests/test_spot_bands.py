@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from pytest_httpserver import HTTPServer
 
-from costcmp.planner import assumptions as A
 from costcmp.planner.assumptions import Assumptions
 from costcmp.planner.core import evaluate
 from costcmp.planner.workload import build_workload
@@ -122,9 +121,10 @@ def test_the_planner_uses_each_offers_band(band: str, monthly: float | None) -> 
         ]
     )
     r = evaluate(grid, build_workload(params="70B", tokens="2T"), Assumptions()).iloc[0]
-    from costcmp.pricing.registry import REGISTRY
+    from costcmp.providers import REGISTRY
+    from costcmp.units import HOURS_PER_MONTH
 
-    rate = monthly / A.HOURS_PER_MONTH if monthly is not None else REGISTRY["aws"].spot_interruptions_per_instance_hour
+    rate = monthly / HOURS_PER_MONTH if monthly is not None else REGISTRY["aws"].spot_interruptions_per_instance_hour
     assert r["interruptions"] == pytest.approx(rate * 128 * r["hours"])
 
 

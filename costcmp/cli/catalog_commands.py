@@ -66,7 +66,7 @@ def run_prices(args: argparse.Namespace) -> int:
         other = "gpu" if args.gpu else ("min_gpus" if args.min_gpus is not None else "min_gpu_memory")
         raise ConflictingParametersError("cpu", other, "conflict: --cpu lists CPU-only instances")
     snapshot = load(args)
-    rows = offers.filter_offers(
+    rows = offers.select_offers(
         snapshot.offers,
         gpu=args.gpu,
         provider=args.provider,

@@ -88,9 +88,10 @@ def run_cluster(args: argparse.Namespace) -> int:
     def draw(console: Console) -> None:
         from costcmp.render.cluster_view import cluster_costs_table, cluster_summary
         from costcmp.render.formatting import count
+        from costcmp.units import HOURS_PER_MONTH
 
         cluster_summary(console, table, lines)
-        title = f"What it costs ({count(len(table), 'offer')}, USD; month = 730 h)"
+        title = f"What it costs ({count(len(table), 'offer')}, USD; month = {HOURS_PER_MONTH:.0f} h)"
         cluster_costs_table(console, table, title=title)
         if request["preset_source"]:
             console.print(f"Preset source: {request['preset_source']}", style="dim")

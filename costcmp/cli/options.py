@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from costcmp.errors import shown
-from costcmp.pricing.registry import PROVIDERS
+from costcmp.providers import PROVIDERS
 from costcmp.schema import PRICING_KINDS
 
 

@@ -9,7 +9,7 @@ import sys
 from costcmp.cli import options
 from costcmp.cli.app import console, note, stdout, warn
 from costcmp.errors import InvalidParameterError
-from costcmp.pricing.registry import PROVIDERS, REGISTRY
+from costcmp.providers import PROVIDERS, REGISTRY
 
 
 def add_refresh_command(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -42,7 +42,8 @@ def run_refresh(args: argparse.Namespace) -> int:
     from costcmp.errors import CredentialsError
     from costcmp.offers import split_names
     from costcmp.pricing.adapter import AdapterOptions
-    from costcmp.pricing.registry import provider_spec
+    from costcmp.pricing.registry import build_adapter
+    from costcmp.providers import provider_spec
     from costcmp.refresh import refresh as run_refresh
 
     if args.currency.strip().upper() != "USD":
@@ -72,7 +73,7 @@ def run_refresh(args: argparse.Namespace) -> int:
     unavailable = []
     for name in named or list(PROVIDERS):
         try:
-            adapters.append(REGISTRY[name].build_adapter(adapter_options))
+            adapters.append(build_adapter(name, adapter_options))
         except CredentialsError as exc:
             if named:  # the user asked for this provider: a clear error
                 raise

@@ -36,7 +36,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     from costcmp import cache
     from costcmp.export import write_report_bundle
-    from costcmp.offers import filter_offers, with_derived
+    from costcmp.offers import select_offers, with_derived
     from costcmp.planner import Assumptions, parse_commit_discounts
     from costcmp.planner import plan as make_plan
     from costcmp.render.story_view import run_story_view
@@ -64,7 +64,7 @@ def run_report(args: argparse.Namespace) -> int:
     run_story_view(console(stdout()), story)
     if args.export_dir is None:
         return 0
-    prices = with_derived(filter_offers(snapshot.offers, gpu=args.gpu, provider=args.provider, region=args.region))
+    prices = with_derived(select_offers(snapshot.offers, gpu=args.gpu, provider=args.provider, region=args.region))
     bundle = write_report_bundle(story, prices, Path(args.export_dir), sources=snapshot.meta.get("providers", {}))
     for reason in bundle.skipped.values():
         note(f"costcmp: {reason}")

@@ -69,7 +69,7 @@ def plan(
     `spot_overhead`, `term_used`, `estimate`, `fp8_fallback`, `network_derate`); the workload and the
     assumptions are in ``result.attrs``; `costcmp.plan_notes(result)` words the facts.
     """
-    from costcmp.offers import filter_offers, resolve_pricing
+    from costcmp.offers import resolve_pricing, select_offers
     from costcmp.schema import offer_table
 
     workload = build_workload(
@@ -99,7 +99,7 @@ def plan(
     else:
         offers = offer_table(offers, "offers")
     # Pricing kinds are applied after reserved estimates are derived from on-demand rows.
-    chosen = filter_offers(offers, gpu=gpu, provider=provider, region=region)
+    chosen = select_offers(offers, gpu=gpu, provider=provider, region=region)
     kinds = resolve_pricing(pricing)
     result = plan_offers(
         chosen,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from costcmp import arguments
 from costcmp.errors import InvalidParameterError, shown
-from costcmp.units import parse_percent
+from costcmp.units import HOURS_PER_YEAR, parse_percent
 
 GIB = 1024**3
 
@@ -96,9 +96,8 @@ CALL_LATENCY_S = 8.4e-6
 #: the trailing month) are planned at that band's rate, per instance-month: the middle of the band, and
 #: for ">20%", which has no upper edge, its lower edge (a floor). An instance-month is 730 hours.
 SPOT_BAND_MONTHLY: dict[str, float] = {"<5%": 0.025, "5-10%": 0.075, "10-15%": 0.125, "15-20%": 0.175, ">20%": 0.20}
-HOURS_PER_MONTH = 730.0
 #: Spot interruptions per instance-hour default to each provider's registry figure
-#: (`costcmp.pricing.registry`, with its source); `Assumptions.interruptions_per_hour` overrides it.
+#: (`costcmp.providers`, with its source); `Assumptions.interruptions_per_hour` overrides it.
 CHECKPOINT_MINUTES = 5.0
 #: Replace the instance, rejoin the job, reload the last checkpoint.
 RESTART_MINUTES = 20.0
@@ -108,7 +107,7 @@ RESTART_MINUTES = 20.0
 #: A plan's GPU-hours, days and cost are shown with this range around them.
 ERROR_BAND: tuple[float, float] = (0.764, 1.386)
 
-TERM_HOURS: dict[str, float] = {"reserved_1y": 8760.0, "reserved_3y": 3 * 8760.0}
+TERM_HOURS: dict[str, float] = {"reserved_1y": HOURS_PER_YEAR, "reserved_3y": 3 * HOURS_PER_YEAR}
 MAX_GPUS = 200_000
 
 

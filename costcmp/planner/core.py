@@ -28,7 +28,8 @@ import numpy as np
 
 from costcmp.hardware import SPECS
 from costcmp.planner import assumptions as A
-from costcmp.pricing.registry import REGISTRY
+from costcmp.providers import REGISTRY
+from costcmp.units import HOURS_PER_MONTH
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,36 +37,6 @@ if TYPE_CHECKING:
     from costcmp.planner.assumptions import Assumptions
     from costcmp.planner.workload import Workload
 
-#: The columns `evaluate` computes for every row (numbers and flags; no text).
-RESULT_COLUMNS = (
-    "instances",
-    "peak_tflops",
-    "mfu",
-    "efficiency",
-    "network_derate",
-    "pipeline_stages",
-    "fits",
-    "min_gpus_to_fit",
-    "idle_gpus",
-    "spot_factor",
-    "spot_overhead",
-    "interruptions",
-    "hours",
-    "days",
-    "gpu_hours",
-    "cost_usd",
-    "commitment_usd",
-    "term_used",
-    "usd_per_million_tokens",
-    "effective_usd_per_hour",
-    "fp8_fallback",
-    "gpu_hours_low",
-    "gpu_hours_high",
-    "days_low",
-    "days_high",
-    "cost_usd_low",
-    "cost_usd_high",
-)
 #: Offer columns the maths reads.
 OFFER_INPUTS = ("provider", "gpu", "gpu_count", "gpu_memory_gb", "network_gbps", "pricing", "usd_per_hour")
 
@@ -99,7 +70,7 @@ def spot_rates(providers: pd.Series, assumptions: Assumptions, bands: pd.Series 
     defaults = {name: spec.spot_interruptions_per_instance_hour for name, spec in REGISTRY.items()}
     rates = providers.astype("object").map(defaults).to_numpy(dtype="float64")
     if bands is not None:
-        by_band = {band: monthly / A.HOURS_PER_MONTH for band, monthly in A.SPOT_BAND_MONTHLY.items()}
+        by_band = {band: monthly / HOURS_PER_MONTH for band, monthly in A.SPOT_BAND_MONTHLY.items()}
         banded = bands.astype("object").map(by_band).to_numpy(dtype="float64")
         rates = np.where(np.isnan(banded), rates, banded)
     return rates
@@ -159,7 +130,8 @@ def evaluate_rows(
     workload: Workload,
     assumptions: Assumptions,
 ) -> dict[str, np.ndarray]:
-    """RESULT_COLUMNS for rows (offer `offer_index[i]`, `gpus[i]` GPUs), as arrays."""
+    """The computed columns (numbers and flags; no text) for rows (offer `offer_index[i]`, `gpus[i]` GPUs),
+    as arrays by name."""
     take = {name: values[offer_index] for name, values in figures.items()}
     gpus = np.asarray(gpus, dtype="float64")
     per_instance = take["gpu_count"]
@@ -252,7 +224,7 @@ def evaluate_rows(
 
 
 def evaluate(grid: pd.DataFrame, workload: Workload, assumptions: Assumptions) -> pd.DataFrame:
-    """`grid` (OFFER_INPUTS plus `gpus`, one row per plan) with RESULT_COLUMNS added.
+    """`grid` (OFFER_INPUTS plus `gpus`, one row per plan) with `evaluate_rows`' columns added.
 
     Rows are independent; nothing is filtered or sorted. The table form of `evaluate_rows`, for
     validation and tests; `plan()` gathers per-offer figures instead of repeating offer rows."""

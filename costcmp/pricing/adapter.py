@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,8 +35,31 @@ class RegionResult:
     notes: list[str] = field(default_factory=list)
 
 
+@runtime_checkable
 class PriceAdapter(Protocol):
-    """The contract every provider adapter meets."""
+    """The contract every provider adapter meets (`tests/test_adapter_contract.py` checks each one).
+
+    * `name` is the provider's name in `costcmp.providers`; `source` says where its prices come from (it
+      becomes the `source` of every row, so it names an API, never a file on this machine).
+    * `default_regions()` is the regions a refresh fetches when none is named: a subset of the
+      provider record's `regions`.
+    * `fetch_region(region, on_page)` fetches one region and returns a `RegionResult` whose `rows` hold
+      the schema's columns for that provider and region only. Columns it cannot fill are left missing
+      (NaN or absent): never 0, never another region's value. Derived columns (`usd_per_gpu_hour`) are
+      the refresh's to compute, once, for every adapter. `on_page(rows_so_far)` is called after every
+      page, from the calling thread; `pages` counts them. Items it drops are counted in `skipped` by
+      reason ("zero on-demand rate (placeholder; not stored)"); anything a reader should know about the
+      region's data goes in `notes`.
+    * It raises only `RegionFetchError` (the API or network failed for this region, after retries; one
+      line of text) or `CredentialsError` (credentials missing or refused). Both are `CostcmpError`s; the
+      refresh catches them per region, so one region failing never stops the others.
+    * It may retry only the request itself: throttling (429, quota), 5xx and dropped connections, with
+      `backoff_seconds` and at most MAX_RETRIES times. Parsing runs outside the retry, so a response
+      that does not parse fails at once, as malformed, and a parsing bug is never retried as a network
+      fault.
+    * It knows nothing of the cache, the planner or the terminal; its clients are injected at
+      construction (tests pass loopback or stubbed clients).
+    """
 
     name: str
     source: str

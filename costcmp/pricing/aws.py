@@ -81,7 +81,6 @@ class AwsAdapter:
         sleep: Callable[[float], None] | None = None,
         max_retries: int = MAX_RETRIES,
         now: Callable[[], datetime] | None = None,
-        overlap_ec2_calls: bool = True,
         spot_advisor: SpotAdvisor | None = None,
     ) -> None:
         self._factory = client_factory
@@ -90,10 +89,7 @@ class AwsAdapter:
         self._sleep = sleep or time.sleep
         self._max_retries = max_retries
         self._now = now or (lambda: datetime.now(timezone.utc))
-        # Instance facts and spot history both need only the type list; fetched at once by default.
-        # (botocore's Stubber serves one client's responses in order, so its tests turn this off.)
-        self._overlap = overlap_ec2_calls
-        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -137,8 +133,14 @@ class AwsAdapter:
         )
         regions = session.get_available_regions("ec2")
 
+        made: dict[tuple[str, str], Any] = {}
+
         def factory(service: str, region: str) -> Any:
-            return session.client(service, region_name=region, config=config)
+            """One client per service and region, shared by the adapter's concurrent streams (a botocore
+            client is thread-safe, and building one costs CPU). Called under the adapter's lock."""
+            if (service, region) not in made:
+                made[(service, region)] = session.client(service, region_name=region, config=config)
+            return made[(service, region)]
 
         import requests
 
@@ -160,8 +162,11 @@ class AwsAdapter:
         """Every region EC2 lists (botocore's endpoint data; no network call)."""
         return list(self._regions or [])
 
-    def _client(self, service: str, region: str) -> Any:
-        key = (service, region)
+    def _client(self, service: str, region: str, stream: str = "") -> Any:
+        """The client for `service` in `region`, asked of the factory once per `stream` of calls made at
+        the same time (the spot history is fetched beside the instance facts). The session's factory
+        shares one client between streams; a test's may hand each stream its own stubbed client."""
+        key = (service, region, stream)
         client = self._clients.get(key)  # fast path: no lock for a client that exists
         if client is None:
             with self._lock:  # creating clients is not thread-safe; using them is
@@ -208,6 +213,7 @@ class AwsAdapter:
         try:
             pricing = self._client("pricing", PRICING_ENDPOINT_REGION)
             ec2 = self._client("ec2", region)  # built now, so building overlaps other regions' waits
+            spot_ec2 = self._client("ec2", region, "spot")
             kwargs = {"ServiceCode": "AmazonEC2", "Filters": filters, "FormatVersion": "aws_v1"}
             for page in self._pages(pricing, "get_products", kwargs):
                 pages += 1
@@ -232,13 +238,12 @@ class AwsAdapter:
 
                 def fetch_spot() -> None:
                     try:
-                        spot_pages.extend(self._pages(ec2, "describe_spot_price_history", spot_kwargs))
+                        spot_pages.extend(self._pages(spot_ec2, "describe_spot_price_history", spot_kwargs))
                     except BaseException as exc:  # re-raised in the region's thread below
                         spot_error.append(exc)
 
                 spot_thread = threading.Thread(target=fetch_spot, name=f"costcmp-spot-{region}", daemon=True)
-                if self._overlap:
-                    spot_thread.start()
+                spot_thread.start()
                 try:
                     for start in range(0, len(types), 100):
                         chunk = {"InstanceTypes": types[start : start + 100]}
@@ -247,10 +252,7 @@ class AwsAdapter:
                             facts.update(instance_facts(page.get("InstanceTypes", [])))
                             on_page(len(products))
                 finally:
-                    if self._overlap:
-                        spot_thread.join()
-                if not self._overlap:
-                    fetch_spot()
+                    spot_thread.join()
                 if spot_error:
                     raise spot_error[0]
                 for _ in spot_pages:
@@ -265,10 +267,9 @@ class AwsAdapter:
         bands = self._spot_advisor.bands() if self._spot_advisor else {}
         notes = [self._spot_advisor.error] if self._spot_advisor and self._spot_advisor.error else []
         for row in rows:
-            row["usd_per_gpu_hour"] = row["usd_per_hour"] / row["gpu_count"]
             if row["pricing"] == "spot":
                 row["spot_interruption"] = bands.get((region, row["instance_type"]), "")
-        # Schema-shaped; the refresh validates every region's rows in one pass where they enter the cache.
+        # Schema-shaped (derived columns left to the refresh, which also validates the rows).
         return RegionResult(
             rows=pd.DataFrame(rows, columns=list(SCHEMA_COLUMNS)), pages=pages, skipped=skipped, notes=notes
         )

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from costcmp.hardware import SPECS, resolve_gpu
+from costcmp.units import HOURS_PER_YEAR
 
 PURCHASE_OPTION_PREFERENCE = ("No Upfront", "Partial Upfront", "All Upfront")
 TERM_KIND = {"1yr": ("reserved_1y", 1), "3yr": ("reserved_3y", 3)}
@@ -116,7 +117,7 @@ def parse_price_item(raw: str | bytes | dict[str, Any]) -> ProductPrices:
             dims = list(term["priceDimensions"].values())
             hourly = sum(_usd(d) for d in dims if d.get("unit") == "Hrs")
             upfront = sum(_usd(d) for d in dims if d.get("unit") == "Quantity")
-            effective = hourly + upfront / (years * 8760)
+            effective = hourly + upfront / (years * HOURS_PER_YEAR)
             if effective <= 0:
                 product.skipped["zero reserved rate"] += 1
                 continue
@@ -281,7 +282,7 @@ def build_rows(
             skipped[f"{itype}: GPU model {name!r} is not one costcmp knows"] += 1
             continue
         count = fact.get("gpu_count") or _pricing_attr_number(product.attributes.get("gpu"))
-        if not count or count != count:
+        if not count or math.isnan(count):
             skipped[f"{itype}: no GPU count in either API"] += 1
             continue
         base = {

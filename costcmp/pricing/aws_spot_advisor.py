@@ -1,7 +1,7 @@
 """AWS Spot Instance Advisor bands: how often spot capacity of a type was reclaimed in a region last month.
 
 The data behind aws.amazon.com/ec2/spot/instance-advisor/ is a public JSON file that needs no
-credentials (its shape, read in a copy of 2025-06-28: ../shared/reference/spot_and_new_gpus.md §1):
+credentials (its shape, read in a copy of 2025-06-28 of spot-advisor-data.json):
 ``spot_advisor[region]["Linux"][type] = {"s": savings %, "r": band index}`` with ``ranges[r]["label"]``
 one of "<5%", "5-10%", "10-15%", "15-20%", ">20%". It is undocumented and republished irregularly, so a
 failed fetch is not a failed refresh: the offers keep the bands they had.

@@ -26,7 +26,8 @@ import requests
 
 from costcmp.errors import RegionFetchError
 from costcmp.pricing.adapter import MAX_RETRIES, PageCallback, RegionResult, backoff_seconds, one_line
-from costcmp.pricing.registry import REGISTRY
+from costcmp.providers import REGISTRY
+from costcmp.units import HOURS_PER_YEAR
 
 log = logging.getLogger(__name__)
 PRICES_URL = "https://prices.azure.com/api/retail/prices"
@@ -159,7 +160,7 @@ def classify_item(item: dict[str, Any], currency: str = "USD", today: str | None
         if term is None:
             return f"reservation term {item.get('reservationTerm')!r}"
         pricing, years = term
-        hourly = price / (8760 * years)  # the item's price is the whole term for one VM
+        hourly = price / (HOURS_PER_YEAR * years)  # the item's price is the whole term for one VM
     elif kind == "Consumption":
         pricing, hourly = ("spot", price) if re.search(r"\bSpot\b", meter) else ("on_demand", price)
     else:
@@ -385,7 +386,6 @@ class AzureAdapter:
                     "network_gbps": declared.network_gbps if declared.network_gbps else math.nan,
                     "pricing": pricing,
                     "usd_per_hour": item.hourly,
-                    "usd_per_gpu_hour": item.hourly / count,
                     "as_of": as_of,
                     "source": SOURCE,
                     "detail": "; ".join(detail),

@@ -111,7 +111,7 @@ class GcpAdapter:
         return cls(catalog, machine_types_client=machine_types, project=project, sleep=sleep)
 
     def default_regions(self) -> list[str]:
-        from costcmp.pricing.registry import REGISTRY
+        from costcmp.providers import REGISTRY
 
         return list(self._regions or REGISTRY["gcp"].regions)
 
@@ -134,7 +134,7 @@ class GcpAdapter:
                 self._sleep(wait)
             except gexc.GoogleAPICallError as exc:
                 raise RegionFetchError(f"{what}: HTTP {exc.code}: {one_line(exc.message)}") from None
-            except (ParseError, ValueError, TypeError, KeyError, AttributeError) as exc:  # JSON/proto parse errors
+            except (ParseError, ValueError) as exc:  # the body is no JSON, or not the message it should be
                 raise RegionFetchError(f"{what}: malformed response ({type(exc).__name__})") from None
         raise RegionFetchError(f"{what}: kept failing")  # pragma: no cover
 
@@ -186,23 +186,18 @@ class GcpAdapter:
             return None
         with self._lock:
             if self._live is None:
-                self._live = self._call("Compute Engine machine types", self._list_machine_types)
+                # Fetched (every page) inside the retry; read outside it, so a reading bug is no "network" fault.
+                scopes = self._call("Compute Engine machine types", self._list_machine_types)
+                self._live = live_machines(scopes)
             return self._live
 
-    def _list_machine_types(self) -> LiveMachines:
+    def _list_machine_types(self) -> list[tuple[str, Any]]:
+        """Every page of the aggregated machine-type listing, as (scope, machine types) pairs."""
         from google.cloud.compute_v1 import AggregatedListMachineTypesRequest
 
-        live: LiveMachines = {}
         request = AggregatedListMachineTypesRequest(project=self._project)
         assert self._machine_types_client is not None  # only called with a client (see _machines)
-        for scope, scoped in self._machine_types_client.aggregated_list(request=request):
-            region = scope.rsplit("/", 1)[-1].rsplit("-", 1)[0]  # zones/us-central1-a -> us-central1
-            for machine in scoped.machine_types:
-                accelerators = list(machine.accelerators)
-                key = ACCELERATOR_TYPES.get(accelerators[0].guest_accelerator_type, "") if accelerators else ""
-                count = accelerators[0].guest_accelerator_count if accelerators else 0
-                live[(region, machine.name)] = (machine.guest_cpus, machine.memory_mb / 1024, key, count)
-        return live
+        return list(self._machine_types_client.aggregated_list(request=request))
 
     def fetch_region(self, region: str, on_page: PageCallback) -> RegionResult:
         import pandas as pd
@@ -233,8 +228,7 @@ class GcpAdapter:
                     "provider": "gcp", "region": region, "instance_type": shape.name, "gpu": shape.gpu,
                     "gpu_count": shape.gpu_count, "gpu_memory_gb": shape.gpu_memory_gb, "vcpus": shape.vcpus,
                     "memory_gb": shape.memory_gib, "network_gbps": shape.network_gbps or float("nan"),
-                    "pricing": kind, "usd_per_hour": price.usd_per_hour,
-                    "usd_per_gpu_hour": price.usd_per_hour / shape.gpu_count, "spot_interruption": "",
+                    "pricing": kind, "usd_per_hour": price.usd_per_hour, "spot_interruption": "",
                     "as_of": as_of, "source": SOURCE, "detail": detail,
                 })  # fmt: skip
         on_page(len(rows))
@@ -260,3 +254,17 @@ class GcpAdapter:
             skipped["machine type reports another accelerator (Compute API)"] += 1
             return None
         return replace(shape, vcpus=vcpus, memory_gib=memory_gib, gpu_count=count)
+
+
+def live_machines(scopes: list[tuple[str, Any]]) -> LiveMachines:
+    """(region, machine type) -> (vCPUs, memory GiB, accelerator key, count), from the aggregated
+    listing's (scope, machine types) pairs (pure)."""
+    live: LiveMachines = {}
+    for scope, scoped in scopes:
+        region = scope.rsplit("/", 1)[-1].rsplit("-", 1)[0]  # zones/us-central1-a -> us-central1
+        for machine in scoped.machine_types:
+            accelerators = list(machine.accelerators)
+            key = ACCELERATOR_TYPES.get(accelerators[0].guest_accelerator_type, "") if accelerators else ""
+            count = accelerators[0].guest_accelerator_count if accelerators else 0
+            live[(region, machine.name)] = (machine.guest_cpus, machine.memory_mb / 1024, key, count)
+    return live

@@ -3,7 +3,7 @@
 A Compute Engine SKU prices one component (a family's vCPU or GiB of RAM, a GPU, a GiB-month of local
 SSD) in the regions of its `serviceRegions`, for one kind (`category.usageType`: OnDemand, Preemptible =
 spot, Commit1Yr / Commit3Yr = reserved). Rules, from reading SkyPilot's, gpuhunt's and Cyclenerd's
-fetchers against real SKUs (docs/research and ../shared/reference/gcp_pricing.md):
+fetchers against real SKUs (docs/research; Google's Cloud Billing Catalog API reference):
 
 - "Reserved ...", "Sole Tenancy", "Custom", "Premium", "DWS ..." (calendar/flex capacity) and
   "suspended" SKUs are not list prices and are dropped; so are zero prices (never stored as 0).
@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from costcmp.pricing.gcp_machines import HOURS_PER_MONTH, MachineShape
+from costcmp.pricing.gcp_machines import MachineShape
+from costcmp.units import HOURS_PER_MONTH  # Google's billing month too: local SSD is priced per GiB-month
 
 USAGE_KINDS = {"OnDemand": "on_demand", "Preemptible": "spot", "Commit1Yr": "reserved_1y", "Commit3Yr": "reserved_3y"}
 _NOT_LIST = re.compile(r"sole tenancy|\breserved\b|\bcustom\b|\bpremium\b|\bdws\b|calendar mode|flex|suspended", re.I)

@@ -18,9 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Hours in Google's billing month: local SSD is priced per GiB-month.
-HOURS_PER_MONTH = 730.0
-
 
 @dataclass(frozen=True)
 class MachineShape:

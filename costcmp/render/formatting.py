@@ -19,11 +19,14 @@ def cell_text(value: Any) -> str:
 
 
 def missing(value: Any) -> bool:
+    """No figure to show: None, NaN, an infinity or pandas NA (text is never missing)."""
     if isinstance(value, str):
         return False
+    if value is None:
+        return True
     try:
-        return value is None or bool(value != value) or math.isinf(value)
-    except TypeError:  # pandas NA
+        return not math.isfinite(float(value))
+    except (TypeError, ValueError):  # pandas NA, or no number at all
         return True
 
 

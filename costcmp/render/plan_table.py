@@ -72,9 +72,14 @@ def plan_table(console: Console, plans: pd.DataFrame, summary: Iterable[str], *,
             ]
         )
     headers = [h for h, _, _ in _PLAN_COLUMNS]
-    priorities = [p if h != "commitment" or has_commitment else 99 for h, _, p in _PLAN_COLUMNS]
-    keep = fit_columns([headers, *rows], priorities, console.width - 1 - NOTES_MIN_WIDTH)
-    keep = [i for i in keep if priorities[i] != 99]
+    # The commitment column only where some plan commits to a term; the rest fit by priority.
+    candidates = [i for i, (h, _, _) in enumerate(_PLAN_COLUMNS) if h != "commitment" or has_commitment]
+    fitted = fit_columns(
+        [[cells[i] for i in candidates] for cells in [headers, *rows]],
+        [_PLAN_COLUMNS[i][2] for i in candidates],
+        console.width - 1 - NOTES_MIN_WIDTH,
+    )
+    keep = [candidates[j] for j in fitted]
     notes = plan_notes(plans)
     fitting_rows = plans["fits"].tolist()
     used = sum(max(cell_len(r[i]) for r in [headers, *rows]) + 1 for i in keep)
@@ -108,4 +113,4 @@ def plan_table(console: Console, plans: pd.DataFrame, summary: Iterable[str], *,
                     terminal_line(f"{i + 1:>3}. {note}"),
                     style=None if fitting_rows[i] else "red",
                 )
-    narrow_note(console, [headers[i] for i in range(len(headers)) if i not in keep and priorities[i] != 99])
+    narrow_note(console, [headers[i] for i in candidates if i not in keep])
